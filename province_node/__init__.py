@@ -1,0 +1,1 @@
+"""The province node: a province's real-name database and its GraphQL API."""

@@ -1,0 +1,1 @@
+"""Code lists (下拉键) served from the national standard."""
