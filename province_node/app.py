@@ -1,25 +1,156 @@
-"""The province node's ASGI application: one GraphQL endpoint per province tenant, plus ``/healthz``."""
+"""The province node's ASGI application: one GraphQL endpoint per province tenant, ``/healthz``, ``/metrics``.
+
+Requests to ``/p/<province>/graphql`` are served by that tenant's view, with a database session of the
+tenant's own database and a caller authenticated by a login token of that province only. Personal data
+shown in clear is written to the audit log before the response leaves; if that write fails, the
+response carries no data.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
 
+from graphql import ExecutionResult
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
 
+from province_node.api.context import Context
 from province_node.api.schema import build_schema
+from province_node.db import migrate
+from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
+from province_node.metrics import NodeMetrics
+from province_node.services import accounts, audit
+from province_node.services.unit_of_work import Database, UnitOfWork
+from province_node.settings import NodeSettings
+from province_node.tenant import Tenant, open_tenant
+
+_log = logging.getLogger(__name__)
+VERSION = "0.1.0"
 
 
-def create_app(provinces: Sequence[str]) -> Starlette:
-    """The node serving ``/p/<province>/graphql`` for each province code in ``provinces``."""
-    graphql = GraphQL(build_schema())
+class TenantGraphQL(GraphQL[Context, None]):
+    """The GraphQL endpoint of one province tenant."""
+
+    def __init__(self, tenant: Tenant, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tenant = tenant
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        async with self.tenant.sessions() as session:
+            scope.setdefault("state", {})["db"] = Database(session)
+            await super().__call__(scope, receive, send)
+
+    def encode_json(self, data: object) -> str:
+        # Chinese as itself, not as \u escapes: responses are read by people too.
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
+        db: Database = request.state.db
+        caller, problem = None, None
+        header = request.headers.get("authorization", "")
+        if header:
+            scheme, _, token = header.partition(" ")
+            try:
+                if scheme.lower() != "bearer" or not token:
+                    raise RuleViolation(ErrorCode.UNAUTHENTICATED, "Authorization 头应为 “Bearer <登录凭证>”")
+                caller = await accounts.authenticate(UnitOfWork(db, self.tenant, None), token.strip())
+            except DomainError as error:
+                problem = error
+        context = Context(request=request, tenant=self.tenant, db=db, caller=caller, auth_problem=problem)
+        request.state.context = context
+        return context
+
+    async def process_result(  # type: ignore[override]
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        context: Context | None = getattr(request.state, "context", None)
+        if context is not None and context.personal_reads and result.data is not None:
+            try:
+                await _audit_personal_reads(context)
+            except Exception:
+                _log.exception("audit of personal data reads failed; withholding the data")
+                return {"data": None, "errors": [{"message": "审计记录写入失败，本次查询结果不予返回",
+                                                  "extensions": {"code": "AUDIT_FAILED"}}]}  # fmt: skip
+        return process_result(result)
+
+
+async def _audit_personal_reads(context: Context) -> None:
+    reads = context.personal_reads.fields_by_member
+    uow = context.uow
+    audit.record(
+        uow,
+        audit.AuditAction.PERSONAL_DATA_READ,
+        target_type="member",
+        target_ids=reads,
+        details={"fields": sorted({field for fields in reads.values() for field in fields})},
+    )
+    await uow.commit()
+
+
+def _check_schema_versions(tenants: list[Tenant]) -> None:
+    head = migrate.head_revision()
+    for tenant in tenants:
+        current = migrate.current_revision(tenant.settings.database_url)
+        if current != head:
+            raise RuntimeError(
+                f"the database of tenant {tenant.province} is at revision {current}, the code expects {head}: "
+                "run `unionfed migrate` first"
+            )
+
+
+def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlette:
+    """The node serving ``/p/<province>/graphql`` for every configured tenant."""
+    tenants = [open_tenant(tenant, settings) for tenant in settings.tenants]
+    metrics = NodeMetrics(tenants)
+    schema = build_schema(
+        settings.limits, introspection=settings.introspection, extra_extensions=(metrics.extension(),)
+    )
 
     async def healthz(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "provinces": list(provinces)})
+        states = {}
+        for tenant in tenants:
+            try:
+                async with tenant.engine.connect() as connection:
+                    await asyncio.wait_for(connection.execute(text("SELECT 1")), timeout=2)
+                states[tenant.province] = "ok"
+            except Exception as exc:  # any failure means this tenant is not serving
+                states[tenant.province] = f"unavailable: {type(exc).__name__}"
+        healthy = all(state == "ok" for state in states.values())
+        body = {"status": "ok" if healthy else "degraded", "version": VERSION, "tenants": states}
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
-    routes = [Route("/healthz", healthz)]
-    routes += [Route(f"/p/{code}/graphql", graphql, methods=["GET", "POST"]) for code in provinces]
-    return Starlette(routes=routes)
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if check_schema:
+            await asyncio.to_thread(_check_schema_versions, tenants)
+        try:
+            yield
+        finally:
+            for tenant in tenants:
+                await tenant.engine.dispose()
+
+    ide = "graphiql" if settings.introspection else None
+    routes = [Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]
+    routes += [
+        Route(f"/p/{tenant.province}/graphql", TenantGraphQL(tenant, schema, graphql_ide=ide), methods=["GET", "POST"])
+        for tenant in tenants
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -8,6 +8,7 @@ tests never see each other's rows and need no cleanup.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import uuid
@@ -17,6 +18,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from province_node.db import migrate
+from province_node.settings import sqlalchemy_url
 from unionfed.postgres import TEST_SETTINGS, EmbeddedPostgres, with_database
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,23 +44,31 @@ def postgres_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def template_database(postgres_server: str) -> str:
-    """Name of the template every test database is cloned from."""
+    """Name of the template every test database is cloned from: the province schema, migrated once."""
     with psycopg.connect(postgres_server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE_DATABASE}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{TEMPLATE_DATABASE}"')
+    migrate.upgrade(sqlalchemy_url(with_database(postgres_server, TEMPLATE_DATABASE)))
     return TEMPLATE_DATABASE
 
 
 @pytest.fixture
 def database_url(postgres_server: str, template_database: str) -> Iterator[str]:
-    """URL of a database of this test's own, dropped afterwards."""
+    """URL of a migrated database of this test's own, dropped afterwards."""
+    with cloned_database(postgres_server, template_database) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def cloned_database(server: str, template: str) -> Iterator[str]:
+    """A fresh database cloned from ``template``, dropped on leaving."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
-        yield with_database(postgres_server, name)
+        yield with_database(server, name)
     finally:
-        with psycopg.connect(postgres_server, autocommit=True) as admin:
+        with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

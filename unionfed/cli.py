@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from unionfed.commands import node as node_command
 from unionfed.commands import run as run_command
 from unionfed.commands import schema as schema_command
 from unionfed.commands import validate as validate_command
@@ -21,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unionfed", description="National trade-union real-name system.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for command in (run_command, validate_command, schema_command):
+    for command in (run_command, node_command, validate_command, schema_command):
         command.add_parser(commands)
     return parser
 

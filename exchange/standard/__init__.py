@@ -37,11 +37,18 @@ from exchange.standard.id_numbers import (
     validate_resident_id,
 )
 from exchange.standard.identity import IdentityDocument, NationalKey, identity_token, tokens_match
-from exchange.standard.member_record import MemberVerdict, is_blank, validate_member
+from exchange.standard.member_record import MemberVerdict, validate_member
+from exchange.standard.organisation_record import (
+    RecordVerdict,
+    is_grassroots,
+    validate_union_record,
+    validate_unit_record,
+)
 from exchange.standard.phones import validate_phone
 from exchange.standard.problems import FIELD_LABELS, Problem, ProblemCode, problem
 from exchange.standard.profiles import Profile, profile, profile_names
-from exchange.standard.regions import is_known_region, region_name, resident_id_prefixes
+from exchange.standard.record_fields import is_blank
+from exchange.standard.regions import current_county_codes, is_known_region, region_name, resident_id_prefixes
 from exchange.standard.verdict import DateVerdict, PersonIdVerdict, Verdict
 
 __all__ = [
@@ -68,6 +75,7 @@ __all__ = [
     "Problem",
     "ProblemCode",
     "Profile",
+    "RecordVerdict",
     "StandardError",
     "UnknownCodeList",
     "UnknownProfile",
@@ -75,9 +83,11 @@ __all__ = [
     "china_today",
     "code_list",
     "code_list_names",
+    "current_county_codes",
     "excel_serial_date",
     "identity_token",
     "is_blank",
+    "is_grassroots",
     "is_known_region",
     "is_temporary_code",
     "parse_date",
@@ -94,5 +104,7 @@ __all__ = [
     "validate_phone",
     "validate_resident_id",
     "validate_temporary_code",
+    "validate_union_record",
+    "validate_unit_record",
     "validate_uscc",
 ]

@@ -11,18 +11,24 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from exchange.standard.code_lists import code_list
-from exchange.standard.dates import china_today, parse_date
+from exchange.standard.dates import china_today
 from exchange.standard.id_numbers import RESIDENT_ID, validate_id_number
 from exchange.standard.identity import IdentityDocument
-from exchange.standard.phones import validate_phone
 from exchange.standard.problems import Problem, ProblemCode, problem
 from exchange.standard.profiles import Profile
-from exchange.standard.text import cell_text, clean_text, foreign_characters, shown
-from exchange.standard.verdict import DateVerdict
+from exchange.standard.record_fields import (
+    RecordCheck,
+    check_code,
+    check_date,
+    check_phone,
+    check_required,
+    check_text,
+)
+from exchange.standard.text import foreign_characters, shown
 
 # Field -> code list. The order is the order problems are reported in.
 MEMBER_CODE_FIELDS: Final = {
@@ -67,63 +73,21 @@ class MemberVerdict:
         return not self.errors
 
 
-@dataclass
-class _Check:
-    """The record being checked: what has been normalised so far and what was found."""
-
-    record: Mapping[str, object]
-    values: dict[str, object] = field(default_factory=dict)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+class _MemberCheck(RecordCheck):
     document: IdentityDocument | None = None
     birth_from_id: datetime.date | None = None
     gender_from_id: str | None = None
 
-    def failed(self, name: str) -> bool:
-        return any(error.field == name for error in self.errors)
 
-
-def is_blank(value: object) -> bool:
-    """True for an empty cell: ``None`` or text with nothing visible in it."""
-    if value is None:
-        return True
-    if not isinstance(value, str):
-        return False
-    return not value.strip() if value.isascii() else not clean_text(value)
-
-
-def _check_codes(check: _Check) -> None:
+def _check_codes(check: _MemberCheck) -> None:
     for name, list_name in MEMBER_CODE_FIELDS.items():
-        raw = check.record.get(name)
-        if is_blank(raw):
-            if name in MEMBER_DEFAULTS:
-                check.values[name] = MEMBER_DEFAULTS[name]
-            continue
-        entry = code_list(list_name).find(raw)
-        if entry is None:
-            examples = "、".join(item.label for item in list(code_list(list_name))[:6])
-            check.errors.append(problem(ProblemCode.CODE_UNKNOWN, name, value=shown(raw), examples=examples))
-        else:
-            check.values[name] = entry.code
+        check_code(check, name, list_name)
+        if name in MEMBER_DEFAULTS and not check.present(name):
+            check.values[name] = MEMBER_DEFAULTS[name]
 
 
-def _check_text(check: _Check, name: str, limit: int) -> str | None:
-    raw = check.record.get(name)
-    text = cell_text(raw, name)
-    if isinstance(text, Problem):
-        check.errors.append(text)
-        return None
-    cleaned = clean_text(text)
-    if len(cleaned) > limit:
-        check.errors.append(problem(ProblemCode.VALUE_TOO_LONG, name, length=len(cleaned), limit=limit))
-        return None
-    if cleaned:
-        check.values[name] = cleaned
-    return cleaned
-
-
-def _check_name(check: _Check) -> None:
-    name = _check_text(check, "name", LONGEST_NAME)
+def _check_name(check: _MemberCheck) -> None:
+    name = check_text(check, "name", LONGEST_NAME)
     if not name:
         return
     name = _NAME_DOTS.sub("·", name)
@@ -135,12 +99,11 @@ def _check_name(check: _Check) -> None:
         check.values["name"] = name
 
 
-def _check_id_number(check: _Check, today: datetime.date) -> None:
-    raw = check.record.get("idNumber")
+def _check_id_number(check: _MemberCheck) -> None:
     id_type = check.values.get("idType")
-    if is_blank(raw) or not isinstance(id_type, str):
+    if not check.present("idNumber") or not isinstance(id_type, str):
         return
-    verdict = validate_id_number(id_type, raw, today=today)
+    verdict = validate_id_number(id_type, check.raw["idNumber"], today=check.today)
     check.errors.extend(verdict.errors)
     check.warnings.extend(verdict.warnings)
     if verdict.valid:
@@ -150,41 +113,24 @@ def _check_id_number(check: _Check, today: datetime.date) -> None:
         check.gender_from_id = verdict.gender
 
 
-def _check_gender(check: _Check) -> None:
+def _check_gender(check: _MemberCheck) -> None:
     derived = check.gender_from_id
     given = check.values.get("gender")
     if given is None and derived is not None and not check.failed("gender"):
         check.values["gender"] = derived
     elif given is not None and derived is not None and given != derived:
         labels = code_list("gender")
+        del check.values["gender"]
         check.errors.append(
             problem(
-                ProblemCode.GENDER_MISMATCH,
-                "gender",
-                gender=labels.label(str(given)),
-                expected=labels.label(derived),
+                ProblemCode.GENDER_MISMATCH, "gender", gender=labels.label(str(given)), expected=labels.label(derived)
             )
         )
 
 
-def _check_date(check: _Check, name: str, today: datetime.date) -> DateVerdict | None:
-    """Parse a date field (``None`` when blank); an accepted date is stored in ``values``."""
-    raw = check.record.get(name)
-    if is_blank(raw):
-        return None
-    verdict = parse_date(raw, field=name)
-    check.errors.extend(verdict.errors)
-    check.warnings.extend(verdict.warnings)
-    if verdict.date is not None and verdict.date > today:
-        check.errors.append(problem(ProblemCode.DATE_FUTURE, name, date=verdict.date.isoformat()))
-    elif verdict.date is not None:
-        check.values[name] = verdict.date
-    return verdict
-
-
-def _check_birth_date(check: _Check, today: datetime.date) -> None:
+def _check_birth_date(check: _MemberCheck) -> None:
     derived = check.birth_from_id
-    given = _check_date(check, "birthDate", today)
+    given = check_date(check, "birthDate")
     if given is None:
         if derived is not None:
             check.values["birthDate"] = derived
@@ -213,55 +159,37 @@ def _age_on(birth: datetime.date, day: datetime.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _check_join_age(check: _Check, today: datetime.date) -> None:
-    _check_date(check, "joinedOn", today)
+def _check_join_age(check: _MemberCheck) -> None:
+    check_date(check, "joinedOn")
     birth = check.values.get("birthDate")
     if not isinstance(birth, datetime.date):
         return
     joined = check.values.get("joinedOn")
-    age = _age_on(birth, joined if isinstance(joined, datetime.date) else today)
+    age = _age_on(birth, joined if isinstance(joined, datetime.date) else check.today)
     if not _YOUNGEST <= age <= _OLDEST:
         check.warnings.append(problem(ProblemCode.MEMBER_AGE_RANGE, "joinedOn", age=age))
 
 
-def _check_phone(check: _Check) -> None:
-    raw = check.record.get("phone")
-    if is_blank(raw):
-        return
-    verdict = validate_phone(raw, field="phone")
-    check.errors.extend(verdict.errors)
-    if verdict.valid:
-        check.values["phone"] = verdict.normalized
-
-
-def _check_placement(check: _Check) -> None:
+def _check_placement(check: _MemberCheck) -> None:
     for name, missing in (("unit", ProblemCode.MEMBER_WITHOUT_UNIT), ("union", ProblemCode.MEMBER_WITHOUT_UNION)):
-        if _check_text(check, name, LONGEST_REFERENCE) == "":
+        if check_text(check, name, LONGEST_REFERENCE) == "":
             check.errors.append(problem(missing, name))
-
-
-def _check_required(check: _Check, required: frozenset[str]) -> None:
-    # A field that was filled in but refused already has its error; "required" is for empty ones.
-    for name in sorted(required - {"unit", "union"}):
-        if name not in check.values and is_blank(check.record.get(name)):
-            check.errors.append(problem(ProblemCode.VALUE_REQUIRED, name))
 
 
 def validate_member(
     record: Mapping[str, object], profile: Profile, *, today: datetime.date | None = None
 ) -> MemberVerdict:
     """Check a member record (keys are STANDARD.md's camelCase field names) against ``profile``."""
-    today = today or china_today()
-    check = _Check(record)
+    check = _MemberCheck(record, today or china_today())
     _check_name(check)
     _check_codes(check)
-    _check_id_number(check, today)
+    _check_id_number(check)
     _check_gender(check)
-    _check_birth_date(check, today)
-    _check_join_age(check, today)
-    _check_phone(check)
+    _check_birth_date(check)
+    _check_join_age(check)
+    check_phone(check, "phone", allow_landline=False)
     _check_placement(check)
-    _check_required(check, ALWAYS_REQUIRED | profile.member)
+    check_required(check, (ALWAYS_REQUIRED | profile.member) - {"unit", "union"})
     return MemberVerdict(
         values=check.values,
         document=check.document,

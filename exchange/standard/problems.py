@@ -39,6 +39,7 @@ class ProblemCode(StrEnum):
     USCC_REGION = "USCC_REGION"
     USCC_CHECKSUM = "USCC_CHECKSUM"
     USCC_IS_TEMPORARY = "USCC_IS_TEMPORARY"
+    USCC_NOT_UNION = "USCC_NOT_UNION"
     TEMP_CODE_FORMAT = "TEMP_CODE_FORMAT"
     TEMP_CODE_PROVINCE = "TEMP_CODE_PROVINCE"
     TEMP_CODE_CHECKSUM = "TEMP_CODE_CHECKSUM"
@@ -60,6 +61,7 @@ class ProblemCode(StrEnum):
     MEMBER_AGE_RANGE = "MEMBER_AGE_RANGE"
     MEMBER_WITHOUT_UNIT = "MEMBER_WITHOUT_UNIT"
     MEMBER_WITHOUT_UNION = "MEMBER_WITHOUT_UNION"
+    TERM_ORDER = "TERM_ORDER"
 
 
 # Messages are templates over the parameters a validator passes; ``label`` is always the field's
@@ -94,6 +96,7 @@ MESSAGES: Final[dict[ProblemCode, str]] = {
     ProblemCode.USCC_REGION: "{label}“{value}”第 3 至 8 位应为行政区划代码（6 位数字）",
     ProblemCode.USCC_CHECKSUM: "{label}“{value}”校验位错误：按前 17 位计算最后一位应为 {expected}，请核对是否录错",
     ProblemCode.USCC_IS_TEMPORARY: "{label}“{value}”是系统临时赋码，不是统一社会信用代码",
+    ProblemCode.USCC_NOT_UNION: "{label} {value} 不是工会的代码（工会的统一社会信用代码以 81 或 89 开头），请核对",
     ProblemCode.TEMP_CODE_FORMAT: "{label}“{value}”不是有效的临时赋码：应为 Z、2 位省份代码、14 位序号和 1 位校验码",
     ProblemCode.TEMP_CODE_PROVINCE: "{label}“{value}”中的省份代码 {province} 无效",
     ProblemCode.TEMP_CODE_CHECKSUM: "{label}“{value}”校验位错误，请核对是否录错",
@@ -111,6 +114,7 @@ MESSAGES: Final[dict[ProblemCode, str]] = {
     ProblemCode.MEMBER_AGE_RANGE: "入会时年龄为 {age} 岁，不在 16 至 100 岁之间，请核对",
     ProblemCode.MEMBER_WITHOUT_UNIT: "会员必须填写所属单位",
     ProblemCode.MEMBER_WITHOUT_UNION: "会员必须填写所在基层工会，不允许空挂会员",
+    ProblemCode.TERM_ORDER: "届期结束日期 {end} 应晚于开始日期 {start}",
 }
 
 # The Chinese name of every field the standard knows, as clerks see it in rosters and messages.
@@ -136,6 +140,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "cardStatus": "会员卡状态",
     "creditCode": "统一社会信用代码",
     "unionType": "工会类型",
+    "orgLevel": "组织层级",
     "nature": "单位性质",
     "address": "单位地址",
     "employeeCount": "职工人数",

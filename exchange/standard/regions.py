@@ -19,14 +19,31 @@ _ID_ONLY_PREFIXES: Final = frozenset({"71", "81", "82"})
 
 
 @functools.cache
-def _region_names() -> dict[str, str]:
-    names: dict[str, str] = {}
+def _region_rows() -> tuple[dict[str, str], ...]:
     source = resources.files("exchange.standard").joinpath("data/regions.csv")
     with source.open(encoding="utf-8") as rows:
-        for row in csv.DictReader(rows):
-            # A code reused over time keeps its latest name (rows are sorted by code, then name).
-            names[row["code"]] = row["name"]
-    return names
+        return tuple(csv.DictReader(rows))
+
+
+@functools.cache
+def _region_names() -> dict[str, str]:
+    # A code reused over time is named by its current use (rows without a last year come last and win).
+    rows = sorted(_region_rows(), key=lambda row: (row["last_year"] == "", row["last_year"]))
+    return {row["code"]: row["name"] for row in rows}
+
+
+@functools.cache
+def current_county_codes(province: str) -> tuple[str, ...]:
+    """County-level division codes of ``province`` in use today (e.g. 420102 江岸区 for ``"42"``)."""
+    codes = {
+        row["code"]
+        for row in _region_rows()
+        if row["code"].startswith(province)
+        and not row["code"].endswith("00")
+        and not row["last_year"]
+        and row["name"] != "市辖区"  # a placeholder of a city's urban districts, not a county
+    }
+    return tuple(sorted(codes))
 
 
 @functools.cache

@@ -67,7 +67,7 @@ def test_with_database_keeps_credentials_and_options() -> None:
     assert with_database(url, "p42") == "postgresql://user:secret@host:5432/p42?sslmode=require"
 
 
-def test_each_test_gets_its_own_empty_database(database_url: str) -> None:
+def test_each_test_gets_its_own_database(database_url: str) -> None:
     with psycopg.connect(database_url) as db:
         db.execute("CREATE TABLE only_here (n int)")
         name = db.execute("SELECT current_database()").fetchone()

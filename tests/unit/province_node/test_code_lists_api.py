@@ -7,14 +7,23 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from exchange.standard import NationalKey, profile
 from province_node.app import create_app
+from province_node.settings import NodeSettings, TenantSettings
 
 pytestmark = pytest.mark.anyio
+# Code lists need no database: the tenants point at a server that is not there.
+NOWHERE = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
+
+
+def tenant(province: str) -> TenantSettings:
+    return TenantSettings(province, profile("national"), NOWHERE, data_key=b"d" * 32, token_key=b"t" * 32)
 
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=create_app(["42", "43"]))
+    settings = NodeSettings(tenants=(tenant("42"), tenant("43")), national_key=NationalKey(b"k" * 32))
+    transport = httpx.ASGITransport(app=create_app(settings, check_schema=False))
     async with httpx.AsyncClient(transport=transport, base_url="http://node") as client:
         yield client
 
@@ -53,5 +62,9 @@ async def test_a_province_the_node_does_not_serve_is_not_found(client: httpx.Asy
     assert response.status_code == 404
 
 
-async def test_healthz_lists_the_tenants(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/healthz")).json() == {"status": "ok", "provinces": ["42", "43"]}
+async def test_healthz_reports_a_tenant_whose_database_is_unreachable(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "degraded"
+    assert set(response.json()["tenants"]) == {"42", "43"}
+    assert all(state.startswith("unavailable") for state in response.json()["tenants"].values())

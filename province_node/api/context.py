@@ -1,0 +1,89 @@
+"""The context of one GraphQL request: tenant, database, caller, DataLoaders, personal-data reads.
+
+Built per request by the node's GraphQL view; nothing in it outlives the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from starlette.requests import Request
+
+from province_node.api.members.loaders import HistoryByMemberLoader, UsernameByAccountLoader
+from province_node.api.organisations.loaders import (
+    ChildrenByOrganisationLoader,
+    MemberCountByOrganisationLoader,
+    OrganisationByIdLoader,
+    OrganisationNameByIdLoader,
+    UnitsByOrganisationLoader,
+)
+from province_node.api.units.loaders import UnitByIdLoader
+from province_node.domain.access import Caller
+from province_node.domain.errors import DomainError
+from province_node.services.unit_of_work import Database, UnitOfWork
+from province_node.tenant import Tenant
+
+
+@dataclass
+class PersonalDataReads:
+    """Members whose ID number or phone this request showed in clear, for the audit log."""
+
+    fields_by_member: dict[int, set[str]] = field(default_factory=dict)
+
+    def add(self, member_id: int, field_name: str) -> None:
+        """Note that ``field_name`` of ``member_id`` was shown unmasked."""
+        self.fields_by_member.setdefault(member_id, set()).add(field_name)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields_by_member)
+
+
+@dataclass
+class Loaders:
+    """Every DataLoader of a request."""
+
+    organisation_by_id: OrganisationByIdLoader
+    organisation_name_by_id: OrganisationNameByIdLoader
+    children_by_organisation: ChildrenByOrganisationLoader
+    units_by_organisation: UnitsByOrganisationLoader
+    member_count_by_organisation: MemberCountByOrganisationLoader
+    unit_by_id: UnitByIdLoader
+    history_by_member: HistoryByMemberLoader
+    username_by_account: UsernameByAccountLoader
+
+    @classmethod
+    def for_request(cls, uow: UnitOfWork) -> Loaders:
+        """Fresh loaders bound to the request's unit of work."""
+        return cls(
+            organisation_by_id=OrganisationByIdLoader(uow),
+            organisation_name_by_id=OrganisationNameByIdLoader(uow),
+            children_by_organisation=ChildrenByOrganisationLoader(uow),
+            units_by_organisation=UnitsByOrganisationLoader(uow),
+            member_count_by_organisation=MemberCountByOrganisationLoader(uow),
+            unit_by_id=UnitByIdLoader(uow),
+            history_by_member=HistoryByMemberLoader(uow),
+            username_by_account=UsernameByAccountLoader(uow),
+        )
+
+
+@dataclass
+class Context:
+    """What every resolver of one request can reach (``info.context``)."""
+
+    request: Request
+    tenant: Tenant
+    db: Database
+    caller: Caller | None
+    auth_problem: DomainError | None = None
+    personal_reads: PersonalDataReads = field(default_factory=PersonalDataReads)
+
+    @cached_property
+    def uow(self) -> UnitOfWork:
+        """The request's unit of work (the same one for every resolver)."""
+        return UnitOfWork(self.db, self.tenant, self.caller)
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        """The request's DataLoaders."""
+        return Loaders.for_request(self.uow)

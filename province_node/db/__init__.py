@@ -1,0 +1,1 @@
+"""The node's database: table definitions, engines per tenant, migrations."""

@@ -1,0 +1,85 @@
+"""Who may do what, and where: roles, permissions and the organisation subtree an account governs.
+
+Every account belongs to one organisation and sees and edits that organisation's subtree only (seed 001,
+STANDARD.md "Hierarchy"). A subtree is named by its materialised path of organisation ids from the root
+(``"1.4.17"``); a record is in scope when its organisation's path is the caller's path or lies below it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from province_node.domain.errors import NotPermitted
+
+
+class Role(StrEnum):
+    """Account roles, from most to least powerful."""
+
+    ADMIN = "admin"  # manages the subtree's organisations and accounts, and everything a clerk does
+    CLERK = "clerk"  # registers and keeps members and units current; sees personal data
+    VIEWER = "viewer"  # reads masked records and statistics
+
+
+class Permission(StrEnum):
+    """Things a role may do."""
+
+    READ = "read"
+    READ_PERSONAL_DATA = "read_personal_data"
+    WRITE_MEMBERS = "write_members"
+    WRITE_UNITS = "write_units"
+    WRITE_ORGANISATIONS = "write_organisations"
+    MANAGE_ACCOUNTS = "manage_accounts"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.CLERK: frozenset(
+        {Permission.READ, Permission.READ_PERSONAL_DATA, Permission.WRITE_MEMBERS, Permission.WRITE_UNITS}
+    ),
+    Role.VIEWER: frozenset({Permission.READ}),
+}
+_RANK = {Role.ADMIN: 3, Role.CLERK: 2, Role.VIEWER: 1}
+PERMISSION_ACTIONS: dict[Permission, str] = {
+    Permission.READ: "查看数据",
+    Permission.READ_PERSONAL_DATA: "查看完整的证件号码和手机号码",
+    Permission.WRITE_MEMBERS: "登记或修改会员信息",
+    Permission.WRITE_UNITS: "登记或修改单位信息",
+    Permission.WRITE_ORGANISATIONS: "新建、修改、调整或撤销工会组织",
+    Permission.MANAGE_ACCOUNTS: "管理账号",
+}
+
+
+def path_in_subtree(path: str, root: str) -> bool:
+    """True when ``path`` is ``root`` or a descendant of it (paths are dot-separated id chains)."""
+    return path == root or path.startswith(root + ".")
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated account making a request, with the subtree it governs."""
+
+    account_id: int
+    username: str
+    role: Role
+    organisation_id: int
+    scope_path: str
+    province: str
+    must_change_password: bool = False
+
+    def can(self, permission: Permission) -> bool:
+        """True when the caller's role grants ``permission``."""
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def require(self, permission: Permission) -> None:
+        """Raise ``NotPermitted`` unless the caller's role grants ``permission``."""
+        if not self.can(permission):
+            raise NotPermitted(PERMISSION_ACTIONS[permission])
+
+    def governs(self, path: str) -> bool:
+        """True when the organisation at ``path`` is in the caller's subtree."""
+        return path_in_subtree(path, self.scope_path)
+
+    def may_grant(self, role: Role) -> bool:
+        """An account may create accounts of its own role or below, never above."""
+        return _RANK[role] <= _RANK[self.role]

@@ -1,0 +1,90 @@
+"""Prometheus metrics of a node process: GraphQL requests by tenant and operation, and database pools.
+
+Each app gets its own registry (no global state), exposed at ``/metrics``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import event
+from strawberry.extensions import SchemaExtension
+
+from province_node.tenant import Tenant
+
+
+class NodeMetrics:
+    """The metrics of one node app."""
+
+    def __init__(self, tenants: Iterable[Tenant]) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "unionfed_graphql_requests_total",
+            "GraphQL operations handled, by tenant, operation name and outcome.",
+            ["tenant", "operation", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "unionfed_graphql_request_seconds",
+            "Time to execute a GraphQL operation, by tenant and operation name.",
+            ["tenant", "operation"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=self.registry,
+        )
+        self.statements = Counter(
+            "unionfed_db_statements_total",
+            "SQL statements sent to each tenant's database (statements per request show N+1 problems).",
+            ["tenant"],
+            registry=self.registry,
+        )
+        tenants = list(tenants)
+        for tenant in tenants:
+            counter = self.statements.labels(tenant.province)
+            event.listen(tenant.engine.sync_engine, "before_cursor_execute", lambda *_args, c=counter: c.inc())
+        self.registry.register(_PoolCollector(tenants))
+
+    def extension(self) -> Callable[[], SchemaExtension]:
+        """A schema extension factory that times every operation into these metrics."""
+        metrics = self
+
+        class OperationMetrics(SchemaExtension):
+            def on_operation(self) -> Iterator[None]:
+                started, failed = time.perf_counter(), False
+                try:
+                    yield
+                except Exception:  # an unparsable document leaves the operation as an exception (ParserCache)
+                    failed = True
+                    raise
+                finally:
+                    context = self.execution_context.context
+                    tenant = getattr(getattr(context, "tenant", None), "province", "?")
+                    operation = self.execution_context.operation_name or "anonymous"
+                    result = self.execution_context.result
+                    outcome = "error" if failed or result is None or result.errors else "ok"
+                    metrics.latency.labels(tenant, operation).observe(time.perf_counter() - started)
+                    metrics.requests.labels(tenant, operation, outcome).inc()
+
+        return OperationMetrics
+
+
+class _PoolCollector(Collector):
+    """Database pool usage per tenant, read at scrape time."""
+
+    def __init__(self, tenants: list[Tenant]) -> None:
+        self.tenants = tenants
+
+    def collect(self) -> Iterable[Metric]:
+        checked_out = GaugeMetricFamily(
+            "unionfed_db_pool_checked_out", "Connections in use, by tenant.", labels=["tenant"]
+        )
+        size = GaugeMetricFamily("unionfed_db_pool_size", "Connections kept open, by tenant.", labels=["tenant"])
+        for tenant in self.tenants:
+            pool = tenant.engine.sync_engine.pool
+            checked_out.add_metric([tenant.province], float(getattr(pool, "checkedout", lambda: 0)()))
+            size.add_metric([tenant.province], float(getattr(pool, "size", lambda: 0)()))
+        yield checked_out
+        yield size

@@ -1,0 +1,1 @@
+"""Security primitives of the node: password hashing, login tokens, encryption of personal data."""

@@ -1,0 +1,69 @@
+"""Login tokens: JWTs (HS256, via authlib's joserfc) signed with the tenant's own key.
+
+A token names the province it was issued for, and each tenant signs with a key derived for it alone,
+so a token of one province is refused by every other. ``ver`` is the account's token version: disabling
+an account or changing its password bumps it, which revokes every token issued before.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+
+ALGORITHM = "HS256"
+ISSUER = "unionfed-node"
+
+
+class InvalidLoginToken(Exception):
+    """The token is malformed, forged, expired, or for another province."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginClaims:
+    """What a verified login token says."""
+
+    account_id: int
+    province: str
+    token_version: int
+
+
+def issue_login_token(
+    key: bytes, *, account_id: int, province: str, token_version: int, lifetime: datetime.timedelta
+) -> str:
+    """A signed login token for an account of ``province``."""
+    now = datetime.datetime.now(datetime.UTC)
+    claims = {
+        "iss": ISSUER,
+        "sub": str(account_id),
+        "prov": province,
+        "ver": token_version,
+        "iat": int(now.timestamp()),
+        "exp": int((now + lifetime).timestamp()),
+        "jti": secrets.token_urlsafe(12),
+    }
+    return jwt.encode({"alg": ALGORITHM}, claims, OctKey.import_key(key))
+
+
+def verify_login_token(key: bytes, token: str, province: str) -> LoginClaims:
+    """The claims of a valid token for ``province``; ``InvalidLoginToken`` otherwise."""
+    try:
+        decoded = jwt.decode(token, OctKey.import_key(key), algorithms=[ALGORITHM])
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": ISSUER},
+            sub={"essential": True},
+            prov={"essential": True, "value": province},
+            exp={"essential": True},
+            ver={"essential": True},
+        ).validate(decoded.claims)
+        return LoginClaims(
+            account_id=int(decoded.claims["sub"]),
+            province=decoded.claims["prov"],
+            token_version=int(decoded.claims["ver"]),
+        )
+    except (JoseError, ValueError, TypeError, KeyError) as exc:
+        raise InvalidLoginToken(str(exc)) from exc

@@ -1,0 +1,54 @@
+"""The audit log: who did or saw what, and when. Written in the same transaction as what it records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from province_node.db.tables import AuditEntry
+from province_node.services.unit_of_work import UnitOfWork
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an action name
+    ACCOUNT_CREATED = "account_created"
+    ACCOUNT_DISABLED = "account_disabled"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - an action name
+    PERSONAL_DATA_READ = "personal_data_read"
+    MEMBER_REGISTERED = "member_registered"
+    MEMBER_UPDATED = "member_updated"
+    MEMBER_STATUS_CHANGED = "member_status_changed"
+    MEMBER_MOVED = "member_moved"
+    ORGANISATION_CREATED = "organisation_created"
+    ORGANISATION_UPDATED = "organisation_updated"
+    ORGANISATION_MOVED = "organisation_moved"
+    ORGANISATION_DISSOLVED = "organisation_dissolved"
+    UNIT_CREATED = "unit_created"
+    UNIT_UPDATED = "unit_updated"
+
+
+def record(
+    uow: UnitOfWork,
+    action: AuditAction,
+    *,
+    target_type: str | None = None,
+    target_ids: Iterable[int] = (),
+    details: dict[str, Any] | None = None,
+    account_id: int | None = None,
+) -> None:
+    """Stage an audit entry in the current transaction (by the caller unless ``account_id`` is given)."""
+    actor = account_id if account_id is not None else (uow.caller.account_id if uow.has_caller else None)
+    uow.db.add(
+        AuditEntry(
+            account_id=actor,
+            action=action.value,
+            target_type=target_type,
+            target_ids=sorted(set(target_ids)),
+            details=details or {},
+        )
+    )

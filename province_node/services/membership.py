@@ -1,0 +1,360 @@
+"""Changing members: registering, correcting, changing status, moving to another union of the province.
+
+Every change is one transaction holding the change itself, an append-only history event (who, when,
+why, what changed; personal numbers only masked) and an outbox event for the exchange. "One ID, one
+member" within the province is the unique identity token: when two clerks register the same person at
+the same moment, the database lets exactly one through and the other is told where the person is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+
+from exchange.standard import MemberVerdict, identity_token, validate_member
+from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType
+from province_node.db.tables import (
+    Member,
+    Membership,
+    MembershipEvent,
+    Organisation,
+    OrganisationUnit,
+    OutboxEvent,
+    Unit,
+)
+from province_node.domain.access import Permission
+from province_node.domain.errors import DomainError, ErrorCode, InvalidInput, NotFound, RuleViolation
+from province_node.domain.lifecycle import EndReason, MembershipStatus, StatusChange, end_reason_of, next_status
+from province_node.domain.masking import mask_id_number, mask_phone
+from province_node.services import audit
+from province_node.services.members import MemberRow, member_in_scope, open_id_number, open_phone
+from province_node.services.organisations import MEMBER_HOLDING_UNION_TYPES, organisation_in_scope
+from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
+from province_node.services.units import kept_in_scope
+
+# Record fields (camelCase, as in STANDARD.md) and the member columns they are stored in.
+PERSON_COLUMNS = {
+    "name": "name",
+    "idType": "id_type",
+    "gender": "gender",
+    "birthDate": "birth_date",
+    "ethnicity": "ethnicity",
+    "politicalStatus": "political_status",
+    "education": "education",
+    "householdType": "household_type",
+    "nationality": "nationality",
+    "employmentStatus": "employment_status",
+    "newEmploymentForm": "new_employment_form",
+    "unionPosition": "union_position",
+    "positionKind": "position_kind",
+    "cardStatus": "card_status",
+}
+USER_STATUS_CHANGES = frozenset(
+    {StatusChange.RETIRE, StatusChange.RESERVE, StatusChange.REACTIVATE, StatusChange.END, StatusChange.REJOIN}
+)
+
+
+class DuplicateMember(DomainError):
+    """The person is already a member in this province; ``where`` says where, as far as the caller may know."""
+
+    def __init__(self, where: str, member_id: int | None) -> None:
+        super().__init__(ErrorCode.DUPLICATE_IN_PROVINCE, f"该证件号码已登记为会员，所在：{where}（一证一会员）")
+        self.where = where
+        self.member_id = member_id
+
+
+def _jsonable(value: object) -> object:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+async def _member_union(uow: UnitOfWork, union_id: int) -> Organisation:
+    union = await organisation_in_scope(uow, union_id)
+    if union.dissolved_at is not None:
+        raise RuleViolation(ErrorCode.ORG_DISSOLVED, f"“{union.name}”已撤销，不能再登记会员")
+    if union.union_type not in MEMBER_HOLDING_UNION_TYPES:
+        raise RuleViolation(
+            ErrorCode.ORG_NOT_GRASSROOTS, f"“{union.name}”不是基层工会；会员须登记在单建、联合基层工会或工会联合会"
+        )
+    return union
+
+
+async def _member_unit(uow: UnitOfWork, unit_id: int, union_id: int) -> Unit:
+    """A unit kept in the caller's subtree, or covered by the member's union."""
+    covered = exists().where(OrganisationUnit.unit_id == Unit.id, OrganisationUnit.organisation_id == union_id)
+    unit: Unit | None = await uow.db.scalar(select(Unit).where(Unit.id == unit_id, or_(kept_in_scope(uow), covered)))
+    if unit is None:
+        raise NotFound("单位")
+    return unit
+
+
+def _dimensions(member: Member, union: Organisation, unit: Unit) -> MemberDimensions:
+    return MemberDimensions(
+        gender=member.gender,
+        birth_year=member.birth_date.year if member.birth_date else None,
+        education=member.education,
+        political_status=member.political_status,
+        household_type=member.household_type,
+        new_employment_form=member.new_employment_form,
+        org_level=union.org_level,
+        union_type=union.union_type,
+        unit_nature=unit.nature,
+    )
+
+
+async def _record_change(
+    uow: UnitOfWork,
+    row: MemberRow,
+    *,
+    kind: MemberEventType,
+    occurred_on: datetime.date,
+    changes: dict[str, Any],
+    reason: str | None = None,
+    previous_token: str | None = None,
+) -> None:
+    """Stage the history event and the outbox event of a change (same transaction as the change)."""
+    member, membership = row.member, row.membership
+    uow.db.add(
+        MembershipEvent(
+            member_id=member.id,
+            kind=kind.value.removeprefix("member."),
+            occurred_on=occurred_on,
+            actor_id=uow.caller.account_id,
+            reason=reason,
+            changes=changes,
+        )
+    )
+    union = await uow.db.get(Organisation, membership.union_id)
+    unit = await uow.db.get(Unit, membership.unit_id)
+    if union is None or unit is None:
+        raise RuntimeError("a membership refers to a missing union or unit")
+    event = MemberEvent(
+        type=kind,
+        token=member.token,
+        province=uow.tenant.province,
+        status=membership.status,
+        occurred_on=occurred_on,
+        dimensions=_dimensions(member, union, unit),
+        previous_token=previous_token,
+    )
+    uow.db.add(OutboxEvent(event_type=kind.value, token=member.token, payload=event.to_payload()))
+
+
+async def _where_is(uow: UnitOfWork, token: str) -> DuplicateMember:
+    """Where the holder of ``token`` is a member: the union if in the caller's subtree, else only the
+    highest organisation under the province root above it (a region, not a name the caller may not see)."""
+    row = (
+        await uow.db.execute(
+            select(Member.id, Organisation.path, Organisation.name)
+            .join(Membership, Membership.member_id == Member.id)
+            .join(Organisation, Organisation.id == Membership.union_id)
+            .where(Member.token == token)
+        )
+    ).first()
+    if row is None:
+        return DuplicateMember("本省", None)
+    if uow.caller.governs(row.path):
+        return DuplicateMember(row.name, row.id)
+    labels = row.path.split(".")
+    region_id = int(labels[1]) if len(labels) > 1 else int(labels[0])
+    region = await uow.db.scalar(select(Organisation.name).where(Organisation.id == region_id))
+    return DuplicateMember(f"{region}辖区内的其他工会", None)
+
+
+def _checked(uow: UnitOfWork, record: Mapping[str, object]) -> MemberVerdict:
+    verdict = validate_member(record, uow.tenant.profile, today=uow.today)
+    if not verdict.valid:
+        raise InvalidInput(verdict.errors)
+    return verdict
+
+
+async def register_member(uow: UnitOfWork, record: Mapping[str, object]) -> MemberRow:
+    """Register a member from a record of raw fields; ``union`` and ``unit`` are ids in the caller's scope."""
+    uow.caller.require(Permission.WRITE_MEMBERS)
+    verdict = _checked(uow, record)
+    union = await _member_union(uow, int(str(verdict.values["union"])))
+    unit = await _member_unit(uow, int(str(verdict.values["unit"])), union.id)
+    if verdict.document is None:
+        raise RuntimeError("a valid member record always has an identity document")
+    token = identity_token(uow.tenant.national_key, verdict.document)
+    if await uow.db.scalar(select(Member.id).where(Member.token == token)) is not None:
+        raise await _where_is(uow, token)
+    cipher = uow.tenant.cipher
+    member = Member(
+        token=token,
+        id_number=cipher.seal(verdict.document.number, field="idNumber", token=token),
+        phone=cipher.seal(str(verdict.values["phone"]), field="phone", token=token),
+        **{column: verdict.values.get(field) for field, column in PERSON_COLUMNS.items()},
+    )
+    member.card_status = str(verdict.values.get("cardStatus") or "0")
+    uow.db.add(member)
+    try:
+        await uow.db.flush()
+    except UniqueViolation:  # the same person registered by someone else a moment ago
+        raise await _where_is(uow, token) from None
+    joined = verdict.values.get("joinedOn")
+    membership = Membership(
+        member_id=member.id,
+        union_id=union.id,
+        unit_id=unit.id,
+        status=MembershipStatus.ACTIVE.value,
+        joined_on=joined if isinstance(joined, datetime.date) else None,
+    )
+    uow.db.add(membership)
+    row = MemberRow(member, membership)
+    await _record_change(
+        uow,
+        row,
+        kind=MemberEventType.REGISTERED,
+        occurred_on=membership.joined_on or uow.today,
+        changes={"union": union.id, "unit": unit.id, "status": membership.status},
+    )
+    audit.record(uow, audit.AuditAction.MEMBER_REGISTERED, target_type="member", target_ids=[member.id])
+    await uow.commit()
+    return row
+
+
+def _current_record(uow: UnitOfWork, row: MemberRow) -> dict[str, object]:
+    member = row.member
+    return {
+        **{field: getattr(member, column) for field, column in PERSON_COLUMNS.items()},
+        "idNumber": open_id_number(uow, member),
+        "phone": open_phone(uow, member),
+        "joinedOn": row.membership.joined_on,
+        "unit": str(row.membership.unit_id),
+        "union": str(row.membership.union_id),
+    }
+
+
+def _shown_in_history(field: str, value: object) -> object:
+    if field == "idNumber" and isinstance(value, str):
+        return mask_id_number(value)
+    if field == "phone" and isinstance(value, str):
+        return mask_phone(value)
+    return _jsonable(value)
+
+
+async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, object]) -> MemberRow:
+    """Correct or complete a member's personal fields; the whole record must still pass the profile."""
+    uow.caller.require(Permission.WRITE_MEMBERS)
+    row = await member_in_scope(uow, member_id)
+    current = _current_record(uow, row)
+    editable = {*PERSON_COLUMNS, "idNumber", "phone", "joinedOn"}
+    merged = {**current, **{key: value for key, value in changes.items() if key in editable}}
+    verdict = _checked(uow, merged)
+    if verdict.document is None:
+        raise RuntimeError("a valid member record always has an identity document")
+    member = row.member
+    new_values = {**verdict.values, "idNumber": verdict.document.number}
+    changed = {
+        field: [_shown_in_history(field, current.get(field)), _shown_in_history(field, new_values.get(field))]
+        for field in editable
+        if current.get(field) != new_values.get(field)
+    }
+    if not changed:
+        await uow.commit()  # nothing to write; a rollback would expire the row the caller shows
+        return row
+    previous_token = None
+    token = identity_token(uow.tenant.national_key, verdict.document)
+    if token != member.token:
+        if await uow.db.scalar(select(Member.id).where(Member.token == token)) is not None:
+            raise await _where_is(uow, token)
+        previous_token, member.token = member.token, token
+    for field, column in PERSON_COLUMNS.items():
+        setattr(member, column, verdict.values.get(field))
+    member.card_status = str(verdict.values.get("cardStatus") or "0")
+    member.id_number = uow.tenant.cipher.seal(verdict.document.number, field="idNumber", token=member.token)
+    member.phone = uow.tenant.cipher.seal(str(verdict.values["phone"]), field="phone", token=member.token)
+    member.updated_at = datetime.datetime.now(datetime.UTC)
+    joined = verdict.values.get("joinedOn")
+    row.membership.joined_on = joined if isinstance(joined, datetime.date) else None
+    await _record_change(
+        uow, row, kind=MemberEventType.UPDATED, occurred_on=uow.today, changes=changed, previous_token=previous_token
+    )
+    audit.record(uow, audit.AuditAction.MEMBER_UPDATED, target_type="member", target_ids=[member.id],
+                 details={"fields": sorted(changed)})  # fmt: skip
+    try:
+        await uow.commit()
+    except UniqueViolation:  # the corrected ID is someone registered a moment ago
+        raise await _where_is(uow, token) from None
+    return row
+
+
+def _effective_date(uow: UnitOfWork, on: datetime.date | None, joined: datetime.date | None) -> datetime.date:
+    day = on or uow.today
+    if day > uow.today:
+        raise RuleViolation(ErrorCode.INVALID_ARGUMENT, f"办理日期 {day} 晚于今天")
+    if joined is not None and day < joined:
+        raise RuleViolation(ErrorCode.INVALID_ARGUMENT, f"办理日期 {day} 早于入会时间 {joined}")
+    return day
+
+
+async def change_status(
+    uow: UnitOfWork,
+    member_id: int,
+    change: StatusChange,
+    *,
+    end_reason: EndReason | None = None,
+    on: datetime.date | None = None,
+    reason: str | None = None,
+) -> MemberRow:
+    """Retire, reserve, reactivate, end (with a reason) or rejoin a membership, recorded in history."""
+    uow.caller.require(Permission.WRITE_MEMBERS)
+    if change not in USER_STATUS_CHANGES:
+        raise RuleViolation(ErrorCode.ILLEGAL_STATUS_CHANGE, "会籍转出只能通过会籍转接办理")
+    row = await member_in_scope(uow, member_id)
+    membership = row.membership
+    day = _effective_date(uow, on, membership.joined_on)
+    before = MembershipStatus(membership.status)
+    after = next_status(before, change, end_reason)
+    if change is StatusChange.REJOIN:
+        await _member_union(uow, membership.union_id)  # the union must still take members
+    membership.status = after.value
+    recorded_reason = end_reason_of(change, end_reason)
+    membership.end_reason = recorded_reason.value if recorded_reason else None
+    membership.ended_on = day if after is MembershipStatus.ENDED else None
+    if change is StatusChange.REJOIN:
+        membership.joined_on = day
+    membership.updated_at = datetime.datetime.now(datetime.UTC)
+    changes: dict[str, Any] = {"status": [before.value, after.value]}
+    if recorded_reason:
+        changes["endReason"] = recorded_reason.value
+    await _record_change(uow, row, kind=MemberEventType.STATUS_CHANGED, occurred_on=day, changes=changes, reason=reason)
+    audit.record(uow, audit.AuditAction.MEMBER_STATUS_CHANGED, target_type="member", target_ids=[row.member.id],
+                 details=changes)  # fmt: skip
+    await uow.commit()
+    return row
+
+
+async def move_member(
+    uow: UnitOfWork,
+    member_id: int,
+    *,
+    union_id: int,
+    unit_id: int,
+    on: datetime.date | None = None,
+    reason: str | None = None,
+) -> MemberRow:
+    """Move a current member to another union (and unit) of the province (会籍接转 within the province)."""
+    uow.caller.require(Permission.WRITE_MEMBERS)
+    row = await member_in_scope(uow, member_id)
+    membership = row.membership
+    status = MembershipStatus(membership.status)
+    if status in {MembershipStatus.ENDED, MembershipStatus.TRANSFERRING_OUT}:
+        raise RuleViolation(ErrorCode.MEMBERSHIP_ENDED, "已终止会籍或正在转出的会员不能调整所在工会")
+    day = _effective_date(uow, on, membership.joined_on)
+    union = await _member_union(uow, union_id)
+    unit = await _member_unit(uow, unit_id, union.id)
+    if (membership.union_id, membership.unit_id) == (union.id, unit.id):
+        await uow.commit()  # nothing to write; a rollback would expire the row the caller shows
+        return row
+    changes = {"union": [membership.union_id, union.id], "unit": [membership.unit_id, unit.id]}
+    membership.union_id, membership.unit_id = union.id, unit.id
+    membership.updated_at = datetime.datetime.now(datetime.UTC)
+    await _record_change(uow, row, kind=MemberEventType.MOVED, occurred_on=day, changes=changes, reason=reason)
+    audit.record(uow, audit.AuditAction.MEMBER_MOVED, target_type="member", target_ids=[row.member.id],
+                 details=changes)  # fmt: skip
+    await uow.commit()
+    return row

@@ -1,0 +1,137 @@
+"""The request's access to its tenant database: one session, one statement at a time, rolled back
+unless committed.
+
+GraphQL resolves sibling fields concurrently, and a SQLAlchemy ``AsyncSession`` must never run two
+statements at once; ``Database`` serialises them with a lock, so resolvers and DataLoaders can share the
+request's session (and see one consistent transaction) without coordinating.
+
+A write that breaks a unique constraint (two clerks registering one person at the same moment) is rolled
+back here and surfaces as ``UniqueViolation`` naming the constraint: the database's error is translated
+at this edge, and use cases turn it into the domain's answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+from collections.abc import Awaitable, Sequence
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+from sqlalchemy import Executable
+from sqlalchemy.engine import Result
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from exchange.standard import china_today
+from province_node.domain.access import Caller
+from province_node.tenant import Tenant
+
+T = TypeVar("T")
+
+
+class UniqueViolation(Exception):
+    """A write broke a unique constraint and was rolled back; ``constraint`` names it."""
+
+    def __init__(self, constraint: str) -> None:
+        super().__init__(f"unique constraint {constraint} violated")
+        self.constraint = constraint
+
+
+class Database:
+    """A session used by one statement at a time."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._lock = asyncio.Lock()
+
+    async def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
+        """Run a statement and return its buffered result."""
+        async with self._lock:
+            return await self.session.execute(statement, params)
+
+    async def scalars(self, statement: Executable, params: Any = None) -> Sequence[Any]:
+        """All first-column values of a statement's rows."""
+        async with self._lock:
+            return (await self.session.scalars(statement, params)).all()
+
+    async def scalar(self, statement: Executable, params: Any = None) -> Any:
+        """The first column of the first row, or ``None``."""
+        async with self._lock:
+            return await self.session.scalar(statement, params)
+
+    async def get(self, model: type[T], key: object) -> T | None:
+        """A row by primary key (from the session's identity map when already loaded)."""
+        async with self._lock:
+            return await self.session.get(model, key)
+
+    def add(self, row: object) -> None:
+        """Stage a new row for the next flush."""
+        self.session.add(row)
+
+    async def flush(self) -> None:
+        """Send staged changes (assigning generated ids) without committing."""
+        async with self._lock:
+            await self._unique(self.session.flush())
+
+    async def commit(self) -> None:
+        """Commit the transaction."""
+        async with self._lock:
+            await self._unique(self.session.commit())
+
+    async def _unique(self, write: Awaitable[None]) -> None:
+        try:
+            await write
+        except IntegrityError as exc:
+            await self.session.rollback()
+            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+            if constraint is None:
+                raise
+            raise UniqueViolation(constraint) from exc
+
+    async def rollback(self) -> None:
+        """Roll the transaction back."""
+        async with self._lock:
+            await self.session.rollback()
+
+
+class UnitOfWork:
+    """What a use case works with: the database, the tenant and the caller.
+
+    ``async with uow:`` rolls back on leaving unless ``commit()`` was called inside, so a failure
+    halfway leaves the database as it was.
+    """
+
+    def __init__(self, db: Database, tenant: Tenant, caller: Caller | None, today: datetime.date | None = None):
+        self.db = db
+        self.tenant = tenant
+        self._caller = caller
+        self.today = today or china_today()
+        self._committed = False
+
+    @property
+    def has_caller(self) -> bool:
+        """True when the request is authenticated."""
+        return self._caller is not None
+
+    @property
+    def caller(self) -> Caller:
+        """The authenticated caller (use cases that need one are only reached with one)."""
+        if self._caller is None:
+            raise RuntimeError("this use case needs an authenticated caller")
+        return self._caller
+
+    async def __aenter__(self) -> Self:
+        self._committed = False
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if not self._committed:
+            await self.db.rollback()
+
+    async def commit(self) -> None:
+        """Make the work of this unit permanent."""
+        await self.db.commit()
+        self._committed = True

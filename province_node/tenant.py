@@ -1,0 +1,54 @@
+"""A province tenant at run time: its settings with the engine, keys and helpers built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from exchange.standard import NationalKey
+from exchange.standard.profiles import Profile
+from province_node.db.engines import session_factory, tenant_engine
+from province_node.security.passwords import Passwords
+from province_node.security.personal_data import PersonalDataCipher
+from province_node.settings import NodeSettings, TenantSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """One province served by this node process."""
+
+    settings: TenantSettings
+    node: NodeSettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    cipher: PersonalDataCipher
+    passwords: Passwords
+
+    @property
+    def province(self) -> str:
+        """The province code, e.g. ``"42"``."""
+        return self.settings.province
+
+    @property
+    def profile(self) -> Profile:
+        """The required-field profile this province validates against."""
+        return self.settings.profile
+
+    @property
+    def national_key(self) -> NationalKey:
+        """The key for identity tokens, shared by every node."""
+        return self.node.national_key
+
+
+def open_tenant(settings: TenantSettings, node: NodeSettings) -> Tenant:
+    """Build a tenant's engine and helpers (connections are opened lazily, on first use)."""
+    engine = tenant_engine(settings.database_url)
+    return Tenant(
+        settings=settings,
+        node=node,
+        engine=engine,
+        sessions=session_factory(engine),
+        cipher=PersonalDataCipher(settings.data_key),
+        passwords=Passwords(node.password_cost),
+    )

@@ -1,0 +1,147 @@
+"""Personal data (ID numbers and phones): masked for roles that may not see them, in clear and audited
+for those that may, sealed at rest, and masked in history whoever reads it."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from province_node.tenant import Tenant
+from tests.integration.province_node.conftest import GraphQLClient, fetch, gid, scalar
+from tests.integration.province_node.world import World, resident_id
+
+pytestmark = pytest.mark.anyio
+
+PERSONAL = "{ members { edges { node { id idNumber phone } } } }"
+ONE_MEMBER = "query($id: ID!) { member(id: $id) { idNumber phone } }"
+NAMES_ONLY = "{ members { edges { node { id name gender { label } union { name } } } } }"
+MASKED_ID = re.compile(r"\d{4}\*{10}[\dX]{4}")
+MASKED_PHONE = re.compile(r"1\d{2}\*{4}\d{4}")
+
+
+async def personal_reads(tenant: Tenant) -> list[Any]:
+    return await fetch(
+        tenant,
+        "SELECT account.username, target_type, target_ids, details FROM audit_log "
+        "LEFT JOIN account ON account.id = audit_log.account_id "
+        "WHERE action = 'personal_data_read' ORDER BY audit_log.id",
+    )
+
+
+def by_member(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    return {edge["node"]["id"]: edge["node"] for edge in data["members"]["edges"]}
+
+
+async def test_a_viewer_sees_id_numbers_and_phones_masked(world: World, furong_viewer: GraphQLClient) -> None:
+    shown = by_member(await furong_viewer.data(PERSONAL))
+    for row in world.furong_members:
+        member = shown[gid("Member", row.member.id)]
+        number, phone = world.id_number(row), world.phone(row)
+        assert MASKED_ID.fullmatch(member["idNumber"])
+        assert member["idNumber"] == number[:4] + "*" * 10 + number[-4:]
+        assert MASKED_PHONE.fullmatch(member["phone"])
+        assert member["phone"] == phone[:3] + "****" + phone[-4:]
+
+
+async def test_a_clerk_sees_id_numbers_and_phones_in_clear(world: World, furong_clerk: GraphQLClient) -> None:
+    shown = by_member(await furong_clerk.data(PERSONAL))
+    assert shown == {
+        gid("Member", row.member.id): {
+            "id": gid("Member", row.member.id),
+            "idNumber": world.id_number(row),
+            "phone": world.phone(row),
+        }
+        for row in world.furong_members
+    }
+
+
+async def test_every_clear_read_is_audited_with_the_members_and_the_account(
+    world: World, furong_clerk: GraphQLClient
+) -> None:
+    await furong_clerk.data(PERSONAL)
+    reads = await personal_reads(world.tenant)
+    assert len(reads) == 1
+    username, target_type, target_ids, details = reads[0]
+    assert (username, target_type) == ("fr_clerk", "member")
+    assert sorted(target_ids) == sorted(row.member.id for row in world.furong_members)
+    assert details == {"fields": ["idNumber", "phone"]}
+
+
+async def test_a_read_of_one_field_of_one_member_audits_just_that(world: World, furong_clerk: GraphQLClient) -> None:
+    row = world.furong_members[1]
+    await furong_clerk.data("query($id: ID!) { member(id: $id) { phone } }", {"id": gid("Member", row.member.id)})
+    [(username, _type, target_ids, details)] = await personal_reads(world.tenant)
+    assert (username, target_ids, details) == ("fr_clerk", [row.member.id], {"fields": ["phone"]})
+
+
+async def test_each_request_writes_its_own_audit_entry(world: World, furong_clerk: GraphQLClient) -> None:
+    row = world.furong_members[0]
+    for _ in range(3):
+        await furong_clerk.data(ONE_MEMBER, {"id": gid("Member", row.member.id)})
+    assert len(await personal_reads(world.tenant)) == 3
+
+
+async def test_masked_reads_are_not_audited(world: World, furong_viewer: GraphQLClient) -> None:
+    await furong_viewer.data(PERSONAL)
+    assert await personal_reads(world.tenant) == []
+
+
+async def test_reads_without_personal_numbers_are_not_audited(world: World, furong_clerk: GraphQLClient) -> None:
+    await furong_clerk.data(NAMES_ONLY)
+    assert await personal_reads(world.tenant) == []
+
+
+async def test_id_numbers_and_phones_are_sealed_at_rest(world: World) -> None:
+    rows = await fetch(world.tenant, "SELECT id, id_number, phone, token FROM member ORDER BY id")
+    assert len(rows) == len(world.members)
+    for member_id, sealed_number, sealed_phone, token in rows:
+        person = world.persons[member_id]
+        for sealed in (bytes(sealed_number), bytes(sealed_phone)):
+            assert person.id_number.encode() not in sealed
+            assert person.phone.encode() not in sealed
+            assert person.id_number[-8:].encode() not in sealed
+        assert person.id_number not in token
+
+
+async def test_no_text_column_of_the_database_holds_a_clear_id_number(world: World) -> None:
+    number = world.id_number(world.furong_members[0])
+    dump = await scalar(
+        world.tenant,
+        "SELECT string_agg(t::text, ' ') FROM (SELECT row_to_json(m) AS t FROM member m UNION ALL "
+        "SELECT row_to_json(e) FROM membership_event e UNION ALL SELECT row_to_json(o) FROM outbox o UNION ALL "
+        "SELECT row_to_json(a) FROM audit_log a) AS everything",
+    )
+    assert number not in dump
+    assert world.phone(world.furong_members[0]) not in dump
+
+
+async def test_history_shows_a_corrected_id_number_and_phone_masked_even_to_a_clerk(
+    world: World, furong_clerk: GraphQLClient
+) -> None:
+    row = world.furong_members[0]
+    person = world.persons[row.member.id]
+    sequence = int(person.id_number[14:17])
+    corrected = resident_id(person.id_number[:6], person.birth_date, (sequence + 2) % 1000)
+    result = await furong_clerk.data(
+        """mutation($id: ID!, $n: String!) { updateMember(id: $id, input: {idNumber: $n, phone: "13912345678"}) {
+             __typename ... on MemberSaved { member { idNumber phone history { kind changes } } } } }""",
+        {"id": gid("Member", row.member.id), "n": corrected},
+    )
+    saved = result["updateMember"]
+    assert saved["__typename"] == "MemberSaved"
+    assert (saved["member"]["idNumber"], saved["member"]["phone"]) == (corrected, "13912345678")
+    update = saved["member"]["history"][-1]
+    assert update["kind"] == "updated"
+    assert update["changes"] == {
+        "idNumber": [
+            person.id_number[:4] + "*" * 10 + person.id_number[-4:],
+            corrected[:4] + "*" * 10 + corrected[-4:],
+        ],
+        "phone": [person.phone[:3] + "****" + person.phone[-4:], "139****5678"],
+    }
+    history = json.dumps(saved["member"]["history"])
+    for clear in (person.id_number, corrected, person.phone, "13912345678"):
+        assert clear not in history
