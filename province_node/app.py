@@ -1,4 +1,5 @@
-"""The province node's ASGI application: one GraphQL endpoint per province tenant, ``/healthz``, ``/metrics``.
+"""The province node's ASGI application: one GraphQL endpoint per province tenant, ``/healthz``, ``/metrics``,
+and each tenant's roster files (templates and exports, ``rosters.routes``) under ``/p/<province>/files``.
 
 Requests to ``/p/<province>/graphql`` are served by that tenant's view, with a database session of the
 tenant's own database and a caller authenticated by a login token of that province only. Personal data
@@ -31,6 +32,7 @@ from province_node.api.schema import build_schema
 from province_node.db import migrate
 from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
 from province_node.metrics import NodeMetrics
+from province_node.rosters.routes import RosterFiles
 from province_node.services import accounts, audit
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.settings import NodeSettings
@@ -153,4 +155,5 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
         Route(f"/p/{tenant.province}/graphql", TenantGraphQL(tenant, schema, graphql_ide=ide), methods=["GET", "POST"])
         for tenant in tenants
     ]
+    routes += [route for tenant in tenants for route in RosterFiles(tenant).routes()]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -11,9 +11,13 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from unionfed.commands import export as export_command
+from unionfed.commands import generate as generate_command
+from unionfed.commands import import_file as import_command
 from unionfed.commands import node as node_command
 from unionfed.commands import run as run_command
 from unionfed.commands import schema as schema_command
+from unionfed.commands import template as template_command
 from unionfed.commands import validate as validate_command
 
 
@@ -22,7 +26,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="unionfed", description="National trade-union real-name system.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    for command in (run_command, node_command, validate_command, schema_command):
+    for command in (
+        run_command,
+        node_command,
+        import_command,
+        export_command,
+        template_command,
+        generate_command,
+        validate_command,
+        schema_command,
+    ):
         command.add_parser(commands)
     return parser
 

@@ -48,7 +48,13 @@ from exchange.standard.phones import validate_phone
 from exchange.standard.problems import FIELD_LABELS, Problem, ProblemCode, problem
 from exchange.standard.profiles import Profile, profile, profile_names
 from exchange.standard.record_fields import is_blank
-from exchange.standard.regions import current_county_codes, is_known_region, region_name, resident_id_prefixes
+from exchange.standard.regions import (
+    current_city_codes,
+    current_county_codes,
+    is_known_region,
+    region_name,
+    resident_id_prefixes,
+)
 from exchange.standard.verdict import DateVerdict, PersonIdVerdict, Verdict
 
 __all__ = [
@@ -83,6 +89,7 @@ __all__ = [
     "china_today",
     "code_list",
     "code_list_names",
+    "current_city_codes",
     "current_county_codes",
     "excel_serial_date",
     "identity_token",

@@ -7,6 +7,7 @@ is (or stops being) a member of a province, and the coded dimensions national ag
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -36,6 +37,11 @@ class MemberDimensions:
     unit_nature: str | None = None
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 @dataclass(frozen=True, slots=True)
 class MemberEvent:
     """One change of one membership in one province."""
@@ -56,6 +62,11 @@ class MemberEvent:
             "province": self.province,
             "status": self.status,
             "occurredOn": self.occurred_on.isoformat(),
-            "dimensions": {key: value for key, value in asdict(self.dimensions).items() if value is not None},
+            "dimensions": {_camel(key): value for key, value in asdict(self.dimensions).items() if value is not None},
             **({"previousToken": self.previous_token} if self.previous_token else {}),
         }
+
+
+def batch_payload(events: Sequence[MemberEvent]) -> dict[str, Any]:
+    """An outbox row's payload: a batch of events (one for a registration, a chunk's worth for an import)."""
+    return {"events": [event.to_payload() for event in events]}

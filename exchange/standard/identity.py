@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 from dataclasses import dataclass
 from typing import Final
@@ -59,9 +58,13 @@ class NationalKey:
     def __repr__(self) -> str:
         return "NationalKey(<secret>)"
 
+    def secret_bytes(self) -> bytes:
+        """The key itself, to hand to a worker process of the same node (never log, store or send it)."""
+        return self._secret
+
     def sign(self, message: bytes) -> bytes:
         """HMAC-SHA256 of ``message`` under this key."""
-        return hmac.new(self._secret, message, hashlib.sha256).digest()
+        return hmac.digest(self._secret, message, "sha256")
 
 
 def identity_token(key: NationalKey, document: IdentityDocument) -> str:

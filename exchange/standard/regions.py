@@ -46,6 +46,30 @@ def current_county_codes(province: str) -> tuple[str, ...]:
     return tuple(sorted(codes))
 
 
+# Codes ending in 00 that group counties without being a prefecture-level division of their own
+# (林区 422900 once grouped 神农架林区, now 429021 under Hubei's directly administered divisions).
+_GROUPING_NAMES: Final = frozenset({"市辖区", "县", "林区", "省直辖县级行政单位", "自治区直辖县级行政单位"})
+
+
+@functools.cache
+def current_city_codes(province: str) -> tuple[str, ...]:
+    """Prefecture-level division codes of ``province`` in use today (e.g. 430100 长沙市 for ``"43"``).
+
+    Codes that only group counties (a municipality's 市辖区, a province's directly administered
+    county-level divisions) are left out: their counties belong to the province directly.
+    """
+    codes = {
+        row["code"]
+        for row in _region_rows()
+        if row["code"].startswith(province)
+        and row["code"].endswith("00")
+        and not row["code"].endswith("0000")
+        and not row["last_year"]
+        and row["name"] not in _GROUPING_NAMES
+    }
+    return tuple(sorted(codes))
+
+
 @functools.cache
 def resident_id_prefixes() -> frozenset[str]:
     """Two-digit prefixes a resident ID may start with: the 31 provinces plus 71, 81, 82."""

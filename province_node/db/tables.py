@@ -255,10 +255,11 @@ class AuditEntry(Base):
 
 
 class OutboxEvent(Base):
-    """A membership change for the exchange, written in the same transaction as the change.
+    """Membership changes for the exchange, written in the same transaction as the changes.
 
-    ``seq`` is assigned by the relay in commit order (gap-free per tenant), not at insert time, so a
-    transaction that commits late can never be skipped.
+    ``payload`` is ``{"events": [...]}``: a registration writes a batch of one, a bulk import one batch per
+    chunk of rows. ``seq`` is assigned by the relay in commit order (gap-free per tenant), not at insert
+    time, so a transaction that commits late can never be skipped.
     """
 
     __tablename__ = "outbox"
@@ -267,7 +268,38 @@ class OutboxEvent(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     created_at: Mapped[datetime.datetime] = mapped_column(server_default=NOW)
     event_type: Mapped[str]
-    token: Mapped[str] = mapped_column(String(64))
+    event_count: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     sent_at: Mapped[datetime.datetime | None]
+
+
+class ImportJob(Base):
+    """An uploaded spreadsheet being imported: who, where, how far, and how it ended."""
+
+    __tablename__ = "import_job"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('queued', 'running', 'succeeded', 'refused', 'failed', 'interrupted')",
+            name="import_job_status_known",
+        ),
+        Index("import_job_organisation", "organisation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    file_name: Mapped[str]
+    layout: Mapped[str | None]
+    mode: Mapped[str]
+    status: Mapped[str]
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime.datetime] = mapped_column(server_default=NOW)
+    started_at: Mapped[datetime.datetime | None]
+    finished_at: Mapped[datetime.datetime | None]
+    heartbeat_at: Mapped[datetime.datetime | None]
+    rows_total: Mapped[int | None] = mapped_column(Integer)
+    rows_done: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    upload_path: Mapped[str | None]
+    report_path: Mapped[str | None]

@@ -7,6 +7,8 @@ one version byte, the nonce, the ciphertext with its tag.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -25,6 +27,12 @@ class PersonalDataCipher:
 
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(key)
+        # A separate key for fingerprints, so equality checks never use the encryption key itself.
+        self._fingerprint_key = hmac.new(key, b"fingerprint", hashlib.sha256).digest()
+
+    def fingerprint(self, value: str, *, field: str) -> str:
+        """A keyed hash of ``value`` to tell whether two sealed values are equal without opening them."""
+        return hmac.digest(self._fingerprint_key, f"{field}:{value}".encode(), "sha256").hex()
 
     def seal(self, value: str, *, field: str, token: str) -> bytes:
         """Encrypt ``value`` of ``field`` for the member with identity ``token``."""

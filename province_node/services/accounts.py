@@ -75,14 +75,32 @@ async def authenticate(uow: UnitOfWork, bearer: str) -> Caller:
     ).first()
     if row is None or row.Account.disabled_at is not None or row.Account.token_version != claims.token_version:
         raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证已失效（账号已停用或密码已更改），请重新登录")
-    account = row.Account
+    return _caller(row.Account, row.path, tenant.province)
+
+
+async def caller_by_username(uow: UnitOfWork, username: str) -> Caller:
+    """The caller an enabled account stands for, without a login: for tasks run by the node's operator on the
+    node's own machine (``unionfed export --as``); ``NotFound`` for an unknown or disabled account."""
+    row = (
+        await uow.db.execute(
+            select(Account, Organisation.path)
+            .join(Organisation, Organisation.id == Account.organisation_id)
+            .where(func.lower(Account.username) == username.strip().lower(), Account.disabled_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotFound("账号")
+    return _caller(row.Account, row.path, uow.tenant.province)
+
+
+def _caller(account: Account, scope_path: str, province: str) -> Caller:
     return Caller(
         account_id=account.id,
         username=account.username,
         role=Role(account.role),
         organisation_id=account.organisation_id,
-        scope_path=row.path,
-        province=tenant.province,
+        scope_path=scope_path,
+        province=province,
         must_change_password=account.must_change_password,
     )
 

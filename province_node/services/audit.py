@@ -30,6 +30,8 @@ class AuditAction(StrEnum):
     ORGANISATION_DISSOLVED = "organisation_dissolved"
     UNIT_CREATED = "unit_created"
     UNIT_UPDATED = "unit_updated"
+    MEMBERS_EXPORTED = "members_exported"  # details: rows, personal data in clear; target_ids: members shown in clear
+    ORGANISATIONS_EXPORTED = "organisations_exported"
 
 
 def record(

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 
 from exchange.standard import MemberVerdict, identity_token, validate_member
-from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType
+from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType, batch_payload
 from province_node.db.tables import (
     Member,
     Membership,
@@ -139,7 +139,7 @@ async def _record_change(
         dimensions=_dimensions(member, union, unit),
         previous_token=previous_token,
     )
-    uow.db.add(OutboxEvent(event_type=kind.value, token=member.token, payload=event.to_payload()))
+    uow.db.add(OutboxEvent(event_type=kind.value, event_count=1, payload=batch_payload([event])))
 
 
 async def _where_is(uow: UnitOfWork, token: str) -> DuplicateMember:

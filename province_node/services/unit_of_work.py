@@ -13,15 +13,16 @@ at this edge, and use cases turn it into the domain's answer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
-from collections.abc import Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Result
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from exchange.standard import china_today
 from province_node.domain.access import Caller
@@ -44,6 +45,7 @@ class Database:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self._lock = asyncio.Lock()
+        self._savepoints: list[AsyncSessionTransaction] = []
 
     async def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
         """Run a statement and return its buffered result."""
@@ -83,7 +85,8 @@ class Database:
         try:
             await write
         except IntegrityError as exc:
-            await self.session.rollback()
+            # Undo only the innermost savepoint when there is one: the batch around it goes on.
+            await (self._savepoints[-1].rollback() if self._savepoints else self.session.rollback())
             constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
             if constraint is None:
                 raise
@@ -93,6 +96,26 @@ class Database:
         """Roll the transaction back."""
         async with self._lock:
             await self.session.rollback()
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Work that is undone alone, leaving the transaction around it intact, if it raises."""
+        async with self._lock:
+            savepoint = await self.session.begin_nested()
+        self._savepoints.append(savepoint)
+        try:
+            yield
+        except BaseException:
+            if savepoint.is_active:
+                async with self._lock:
+                    await savepoint.rollback()
+            raise
+        else:
+            if savepoint.is_active:
+                async with self._lock:
+                    await savepoint.commit()
+        finally:
+            self._savepoints.pop()
 
 
 class UnitOfWork:
@@ -133,5 +156,22 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         """Make the work of this unit permanent."""
+        await self.db.commit()
+        self._committed = True
+
+
+class BatchUnitOfWork(UnitOfWork):
+    """Many use cases in one transaction, for imports that must be all or nothing.
+
+    A use case's ``commit()`` only sends its changes; run each in ``db.savepoint()`` so a refused one
+    undoes just its own work. ``commit_batch()`` (or leaving ``async with`` without it) ends the batch.
+    """
+
+    async def commit(self) -> None:
+        """Send this use case's changes; the batch is committed by ``commit_batch``."""
+        await self.db.flush()
+
+    async def commit_batch(self) -> None:
+        """Make the whole batch permanent."""
         await self.db.commit()
         self._committed = True

@@ -150,3 +150,20 @@ async def update_unit(uow: UnitOfWork, unit_id: int, changes: Mapping[str, objec
     except UniqueViolation:  # the same code given to another unit a moment ago
         raise _code_taken(values["creditCode"]) from None
     return unit
+
+
+async def cover(uow: UnitOfWork, union_id: int, unit_id: int) -> bool:
+    """Let a union of the caller's subtree cover a unit (a joint union covers several); True if newly so."""
+    uow.caller.require(Permission.WRITE_UNITS)
+    union = await organisation_in_scope(uow, union_id)
+    unit = await unit_in_scope(uow, unit_id)
+    linked = await uow.db.scalar(
+        select(OrganisationUnit.unit_id).where(
+            OrganisationUnit.organisation_id == union.id, OrganisationUnit.unit_id == unit.id
+        )
+    )
+    if linked is not None:
+        return False
+    uow.db.add(OrganisationUnit(organisation_id=union.id, unit_id=unit.id))
+    await uow.commit()
+    return True

@@ -3,9 +3,11 @@ coded attributes in proportions like those of a real workforce."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import functools
+import itertools
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -35,10 +37,28 @@ CARD_STATUS: Final = (("0", 30), ("1", 40), ("2", 30))
 MINORITIES: Final = {"43": ("15", "06", "12", "13"), "42": ("15", "06"), "33": ("22",)}
 
 
-def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]]) -> str:
+@functools.cache
+def _cumulative(weighted: tuple[tuple[str, int], ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
     codes, weights = zip(*weighted, strict=True)
-    chosen: str = rng.choices(codes, weights)[0]
-    return chosen
+    return codes, tuple(itertools.accumulate(weights))
+
+
+def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
+    # What ``rng.choices(codes, weights)[0]`` picks, with the running totals worked out once.
+    codes, totals = _cumulative(weighted)
+    return codes[bisect.bisect(totals, rng.random() * totals[-1], 0, len(totals) - 1)]
+
+
+def chinese_name(rng: random.Random, gender: str) -> str:
+    """A Chinese name: a common surname and one or two given-name characters typical of ``gender``."""
+    given = MALE_GIVEN if gender == "1" else FEMALE_GIVEN
+    length = 1 if rng.random() * 100 < 35 else 2  # what rng.choices((1, 2), (35, 65)) draws
+    return rng.choice(SURNAMES) + "".join(rng.choice(given) for _ in range(length))
+
+
+def mobile_phone(rng: random.Random) -> str:
+    """A mainland mobile number with a real operator prefix."""
+    return rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,22 +119,21 @@ class PersonFactory:
         year = min(2006, max(1955, round(self.rng.triangular(1958, 2005, 1985))))
         return datetime.date(year, 1, 1) + datetime.timedelta(days=self.rng.randrange(365))
 
-    def resident_id(self, birth: datetime.date, gender: str) -> str:
-        """A valid resident ID: a real county code of the province, the birth date, sequence parity = gender."""
+    def resident_id(self, birth: datetime.date, gender: str, region: str | None = None) -> str:
+        """A valid resident ID: a real county code of the province (``region`` if given), the birth date,
+        sequence parity = gender."""
         sequence = self.rng.randrange(500) * 2 + (1 if gender == "1" else 0)
-        body = f"{self.rng.choice(self.regions)}{birth:%Y%m%d}{sequence:03d}"
+        body = f"{region or self.rng.choice(self.regions)}{birth:%Y%m%d}{sequence:03d}"
         return body + mod11_2_check(body)
 
     def name(self, gender: str) -> str:
-        given = MALE_GIVEN if gender == "1" else FEMALE_GIVEN
-        length = self.rng.choices((1, 2), (35, 65))[0]
-        return self.rng.choice(SURNAMES) + "".join(self.rng.choice(given) for _ in range(length))
+        return chinese_name(self.rng, gender)
 
     def phone(self) -> str:
-        return self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+        return mobile_phone(self.rng)
 
-    def person(self) -> Person:
-        """One synthetic person, valid under every profile."""
+    def person(self, region: str | None = None) -> Person:
+        """One synthetic person, valid under every profile; ``region``: the county code of their ID."""
         rng = self.rng
         gender = "1" if rng.random() < 0.55 else "2"
         birth = self.birth_date()
@@ -125,7 +144,7 @@ class PersonFactory:
         ethnicity = rng.choice(self.minorities) if self.minorities and rng.random() < 0.06 else "01"
         return Person(
             name=self.name(gender),
-            id_number=self.resident_id(birth, gender),
+            id_number=self.resident_id(birth, gender, region),
             gender=gender,
             birth_date=birth,
             phone=self.phone(),

@@ -77,7 +77,8 @@ async def change(clerk: GraphQLClient, member_id: int, kind: str, **arguments: o
 async def outbox(world: World, member_id: int) -> list[tuple[str, dict[str, Any]]]:
     rows = await fetch(
         world.tenant,
-        "SELECT event_type, payload FROM outbox WHERE token = (SELECT token FROM member WHERE id = :id) ORDER BY id",
+        "SELECT o.event_type, e.event FROM outbox o, jsonb_array_elements(o.payload->'events') AS e(event) "
+        "WHERE e.event->>'token' = (SELECT token FROM member WHERE id = :id) ORDER BY o.id",
         id=member_id,
     )
     return [(row[0], row[1]) for row in rows]

@@ -30,6 +30,7 @@ TABLES = {
     "account",
     "audit_log",
     "outbox",
+    "import_job",
 }
 
 

@@ -1,0 +1,1 @@
+"""Rosters in and out: spreadsheet layouts, import, templates, export."""

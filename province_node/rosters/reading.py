@@ -1,0 +1,238 @@
+"""Reading an uploaded spreadsheet safely: what the file really is, then its rows, one at a time.
+
+The file's content decides its kind, never its name: a renamed ``.exe`` or PDF is refused, an encrypted
+workbook is recognised as such, and ``.xlsx``/``.ods`` archives are checked for zip bombs before anything
+is decompressed. Sheets are read with python-calamine (fast, but it holds a whole sheet in memory: about
+1 GB for a million rows); an ``.xlsx`` sheet that declares more rows than ``STREAMED_ABOVE_ROWS`` is
+streamed with openpyxl's read-only mode instead (slower, flat memory). CSV in UTF-8 (with or without BOM)
+or GB18030 is read with the standard library.
+
+Rows come out as ``(row number as the clerk sees it, cells)``; reading stops after a long run of empty
+rows, so a sheet formatted down to row 1,048,576 costs nothing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Final
+
+import python_calamine as calamine
+from openpyxl import load_workbook
+
+MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
+MAX_COMPRESSION_RATIO: Final = 200  # ordinary sheets compress 5-20x; zip bombs, thousands
+MAX_ARCHIVE_ENTRIES: Final = 10_000
+MAX_COLUMNS: Final = 200
+STREAMED_ABOVE_ROWS: Final = 200_000
+EMPTY_ROWS_BEFORE_STOP: Final = 10_000
+_OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP: Final = b"PK\x03\x04"
+_ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+class FileKind(StrEnum):
+    """The kinds of file an import accepts."""
+
+    XLSX = "xlsx"
+    XLS = "xls"
+    ODS = "ods"
+    CSV = "csv"
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read as a spreadsheet; ``code`` is stable, ``message`` tells the clerk why."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _refuse(code: str, message: str) -> SpreadsheetError:
+    return SpreadsheetError(code, message)
+
+
+def _check_archive(path: Path) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise _refuse("FILE_CORRUPT", "文件已损坏，无法作为表格打开；请重新保存后上传") from exc
+    entries = archive.infolist()
+    total = sum(entry.file_size for entry in entries)
+    inflated = any(
+        entry.file_size > 1024**2 and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+        for entry in entries
+    )
+    if len(entries) > MAX_ARCHIVE_ENTRIES or total > MAX_UNCOMPRESSED_BYTES or inflated:
+        archive.close()
+        raise _refuse("FILE_TOO_LARGE", "文件解压后异常巨大（疑似压缩炸弹），已拒绝读取")
+    return archive
+
+
+def sniff(path: Path) -> FileKind:
+    """The kind of spreadsheet ``path`` holds, from its content; ``SpreadsheetError`` for anything else."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(4096)
+    except OSError as exc:
+        raise _refuse("FILE_UNREADABLE", f"无法读取文件：{exc.strerror}") from exc
+    if not head:
+        raise _refuse("FILE_EMPTY", "文件是空的")
+    if head.startswith(_ZIP):
+        with _check_archive(path) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                return FileKind.XLSX
+            if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
+                return FileKind.ODS
+        raise _refuse("FILE_TYPE", "这是一个压缩包，不是 Excel 或 WPS 表格文件")
+    if head.startswith(_OLE2):
+        if "EncryptedPackage".encode("utf-16-le") in _ole_directory(path):
+            raise _refuse("FILE_ENCRYPTED", "表格设置了打开密码；请取消密码后重新保存再上传")
+        return FileKind.XLS
+    if head.startswith(b"MZ"):
+        raise _refuse("FILE_TYPE", "这是一个程序文件（如 .exe），不是表格")
+    if head.startswith(b"%PDF"):
+        raise _refuse("FILE_TYPE", "这是 PDF 文件，不是表格；请上传 Excel、WPS 或 CSV 文件")
+    if _text_encoding(head) is None:
+        raise _refuse("FILE_TYPE", "无法识别的文件类型；请上传 .xlsx、.xls、.ods 或 .csv 文件")
+    return FileKind.CSV
+
+
+def _ole_directory(path: Path) -> bytes:
+    # Directory entries of an OLE2 file name its streams in UTF-16; an encrypted OOXML file has an
+    # "EncryptedPackage" stream. Reading the first 64 KB covers the directory of any such wrapper.
+    with path.open("rb") as file:
+        return file.read(65536)
+
+
+def _text_encoding(head: bytes) -> str | None:
+    if b"\x00" in head:
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    return None
+
+
+def _trimmed(cells: list[object]) -> list[object]:
+    if len(cells) > MAX_COLUMNS:
+        cells = cells[:MAX_COLUMNS]
+    while cells and (cells[-1] is None or cells[-1] == ""):
+        cells.pop()
+    return cells
+
+
+def _until_long_emptiness(rows: Iterator[Sequence[object]]) -> Iterator[tuple[int, list[object]]]:
+    empty_run = 0
+    for number, cells in enumerate(rows, start=1):
+        row = _trimmed(list(cells))
+        if not row:
+            empty_run += 1
+            if empty_run >= EMPTY_ROWS_BEFORE_STOP:
+                return
+            continue
+        empty_run = 0
+        yield number, row
+
+
+def _calamine_rows(path: Path, kind: FileKind) -> Iterator[Sequence[object]]:
+    try:
+        workbook = calamine.CalamineWorkbook.from_path(str(path))
+    except calamine.PasswordError as exc:
+        raise _refuse("FILE_ENCRYPTED", "表格设置了打开密码；请取消密码后重新保存再上传") from exc
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError, ValueError) as exc:
+        raise _refuse("FILE_CORRUPT", f"文件已损坏或不是有效的 {kind.value} 表格，无法读取") from exc
+    try:
+        if not workbook.sheet_names:
+            raise _refuse("SHEET_MISSING", "表格中没有工作表")
+        rows: Iterable[Sequence[object]] = workbook.get_sheet_by_index(0).iter_rows()
+        yield from rows
+    except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError) as exc:
+        raise _refuse("FILE_CORRUPT", f"读取表格时出错（文件可能已损坏）：{exc}") from exc
+    finally:
+        workbook.close()
+
+
+def _csv_rows(path: Path) -> Iterator[Sequence[object]]:
+    with path.open("rb") as file:
+        encoding = _text_encoding(file.read(1 << 20)) or "gb18030"
+    with path.open(encoding=encoding, newline="", errors="strict") as text:
+        sample = text.read(8192)
+        text.seek(0)
+        try:
+            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        try:
+            yield from csv.reader(text, dialect)
+        except UnicodeDecodeError as exc:
+            raise _refuse("CSV_ENCODING", "CSV 文件的编码无法识别；请另存为 UTF-8 或 GB18030 编码") from exc
+        except csv.Error as exc:
+            raise _refuse("FILE_CORRUPT", f"CSV 文件格式有误：{exc}") from exc
+
+
+def _streamed_rows(path: Path) -> Iterator[Sequence[object]]:
+    """A big ``.xlsx`` sheet, row by row, without holding it in memory (openpyxl read-only)."""
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken archive: all mean the same here
+        raise _refuse("FILE_CORRUPT", f"文件已损坏或不是有效的 xlsx 表格，无法读取：{exc}") from exc
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield ["" if cell is None else _date_of(cell) for cell in row]
+    finally:
+        workbook.close()
+
+
+def _date_of(cell: object) -> object:
+    # openpyxl gives date cells as midnight datetimes; calamine as dates: keep one shape for what follows.
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        return cell.date()
+    return cell
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
+    """The non-empty rows of the first sheet as ``(row number, cells)``, trailing empty cells dropped."""
+    kind = sniff(path)
+    if kind is FileKind.CSV:
+        rows: Iterator[Sequence[object]] = _csv_rows(path)
+    elif kind is FileKind.XLSX and (row_count_hint(path) or 0) > STREAMED_ABOVE_ROWS:
+        rows = _streamed_rows(path)
+    else:
+        rows = _calamine_rows(path, kind)
+    return _until_long_emptiness(rows)
+
+
+def row_count_hint(path: Path) -> int | None:
+    """How many rows the sheet says it has (for progress and choosing a reader), when cheap to know."""
+    kind = sniff(path)
+    if kind is FileKind.CSV:
+        with path.open("rb") as file:
+            return sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))
+    if kind is FileKind.XLSX:
+        with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
+            head = sheet.read(2048).decode("utf-8", errors="ignore")
+        marker = head.find('<dimension ref="')
+        if marker >= 0:
+            reference = head[marker + 16 : head.find('"', marker + 16)]
+            last = reference.split(":")[-1].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+            return int(last) if last.isdigit() else None
+    return None
+
+
+def _first_sheet(archive: zipfile.ZipFile) -> str:
+    sheets = sorted(name for name in archive.namelist() if name.startswith("xl/worksheets/sheet"))
+    return sheets[0] if sheets else "xl/worksheets/sheet1.xml"
+
+
+__all__ = ["FileKind", "SpreadsheetError", "read_rows", "row_count_hint", "sniff"]
