@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from graphql import ExecutionResult
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -26,12 +25,15 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.schema import BaseSchema
 
 from province_node.api.context import Context
 from province_node.api.schema import build_schema
 from province_node.db import migrate
 from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
 from province_node.metrics import NodeMetrics
+from province_node.rosters.jobs import LARGEST_UPLOAD_BYTES, ImportJobs
 from province_node.rosters.routes import RosterFiles
 from province_node.services import accounts, audit
 from province_node.services.unit_of_work import Database, UnitOfWork
@@ -40,22 +42,38 @@ from province_node.tenant import Tenant, open_tenant
 
 _log = logging.getLogger(__name__)
 VERSION = "0.1.0"
+# A roster upload is the only large request: the upload limit and a little room for the multipart envelope.
+LARGEST_REQUEST_BYTES = LARGEST_UPLOAD_BYTES + 1024**2
 
 
 class TenantGraphQL(GraphQL[Context, None]):
     """The GraphQL endpoint of one province tenant."""
 
-    def __init__(self, tenant: Tenant, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, tenant: Tenant, imports: ImportJobs, schema: BaseSchema, *, graphql_ide: GraphQL_IDE | None):
+        # Uploads are safe to enable: logins travel in a Bearer header, never a cookie, so no cross-site form
+        # can upload on a clerk's behalf.
+        super().__init__(schema, graphql_ide=graphql_ide, multipart_uploads_enabled=True)
         self.tenant = tenant
+        self.imports = imports
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        async with self.tenant.sessions() as session:
-            scope.setdefault("state", {})["db"] = Database(session)
-            await super().__call__(scope, receive, send)
+        if _declared_length(scope) > LARGEST_REQUEST_BYTES:
+            refusal = {"errors": [{"message": f"请求超过 {LARGEST_REQUEST_BYTES // 1024**2} MB，请拆分文件后分批上传",
+                                   "extensions": {"code": "REQUEST_TOO_LARGE"}}]}  # fmt: skip
+            await JSONResponse(refusal, status_code=413)(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        try:
+            async with self.tenant.sessions() as session:
+                state["db"] = Database(session)
+                await super().__call__(scope, receive, send)
+        finally:
+            context: Context | None = state.get("context")
+            if context is not None:
+                await context.request.close()  # closes (and so deletes) the temporary files of uploads
 
     def encode_json(self, data: object) -> str:
         # Chinese as itself, not as \u escapes: responses are read by people too.
@@ -73,7 +91,9 @@ class TenantGraphQL(GraphQL[Context, None]):
                 caller = await accounts.authenticate(UnitOfWork(db, self.tenant, None), token.strip())
             except DomainError as error:
                 problem = error
-        context = Context(request=request, tenant=self.tenant, db=db, caller=caller, auth_problem=problem)
+        context = Context(
+            request=request, tenant=self.tenant, imports=self.imports, db=db, caller=caller, auth_problem=problem
+        )
         request.state.context = context
         return context
 
@@ -89,6 +109,13 @@ class TenantGraphQL(GraphQL[Context, None]):
                 return {"data": None, "errors": [{"message": "审计记录写入失败，本次查询结果不予返回",
                                                   "extensions": {"code": "AUDIT_FAILED"}}]}  # fmt: skip
         return process_result(result)
+
+
+def _declared_length(scope: Scope) -> int:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
 
 
 async def _audit_personal_reads(context: Context) -> None:
@@ -118,6 +145,9 @@ def _check_schema_versions(tenants: list[Tenant]) -> None:
 def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlette:
     """The node serving ``/p/<province>/graphql`` for every configured tenant."""
     tenants = [open_tenant(tenant, settings) for tenant in settings.tenants]
+    imports = {
+        tenant.province: ImportJobs(tenant, settings.import_folder / f"p{tenant.province}") for tenant in tenants
+    }
     metrics = NodeMetrics(tenants)
     schema = build_schema(
         settings.limits, introspection=settings.introspection, extra_extensions=(metrics.extension(),)
@@ -143,16 +173,22 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if check_schema:
             await asyncio.to_thread(_check_schema_versions, tenants)
+            for jobs in imports.values():
+                await jobs.recover()
         try:
             yield
         finally:
             for tenant in tenants:
                 await tenant.engine.dispose()
 
-    ide = "graphiql" if settings.introspection else None
+    ide: GraphQL_IDE | None = "graphiql" if settings.introspection else None
     routes = [Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]
     routes += [
-        Route(f"/p/{tenant.province}/graphql", TenantGraphQL(tenant, schema, graphql_ide=ide), methods=["GET", "POST"])
+        Route(
+            f"/p/{tenant.province}/graphql",
+            TenantGraphQL(tenant, imports[tenant.province], schema, graphql_ide=ide),
+            methods=["GET", "POST"],
+        )
         for tenant in tenants
     ]
     routes += [route for tenant in tenants for route in RosterFiles(tenant).routes()]

@@ -9,6 +9,8 @@
                               every tenant, so nothing of one province opens another
     UNIONFED_INTROSPECTION    "false" turns GraphQL introspection off (default on)
     UNIONFED_TOKEN_HOURS      lifetime of a login token (default 8)
+    UNIONFED_IMPORT_DIR       where uploaded rosters and their error reports are kept while needed
+                              (default: "unionfed-imports" in the system's temporary folder)
 
 Settings are plain data; nothing connects to anything when they are read.
 """
@@ -16,10 +18,13 @@ Settings are plain data; nothing connects to anything when they are read.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
+import tempfile
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -79,6 +84,7 @@ class NodeSettings:
     token_lifetime: datetime.timedelta = datetime.timedelta(hours=8)
     limits: QueryLimits = QueryLimits()
     password_cost: PasswordCost = PasswordCost()
+    import_folder: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "unionfed-imports")
 
     def tenant(self, province: str) -> TenantSettings | None:
         """The tenant for a province code, if this node serves it."""
@@ -160,9 +166,11 @@ def node_settings(environ: Mapping[str, str]) -> NodeSettings:
     hours = environ.get("UNIONFED_TOKEN_HOURS", "8")
     if not hours.isdigit() or not 0 < int(hours) <= 24 * 7:
         raise SettingsError("UNIONFED_TOKEN_HOURS must be a whole number of hours between 1 and 168")
-    return NodeSettings(
+    folder = environ.get("UNIONFED_IMPORT_DIR", "").strip()
+    settings = NodeSettings(
         tenants=_tenants(environ, node_secret),
         national_key=national_key,
         introspection=environ.get("UNIONFED_INTROSPECTION", "true").lower() not in {"0", "false", "no", "off"},
         token_lifetime=datetime.timedelta(hours=int(hours)),
     )
+    return dataclasses.replace(settings, import_folder=Path(folder)) if folder else settings

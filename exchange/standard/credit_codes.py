@@ -30,7 +30,7 @@ _TEMPORARY_SEQUENCE_DIGITS: Final = 14
 _LARGEST_SEQUENCE: Final = 10**_TEMPORARY_SEQUENCE_DIGITS - 1
 
 _USCC_CHARACTER = re.compile(f"[{USCC_ALPHABET}]")
-_TEMPORARY = re.compile(r"Z(?P<province>\d{2})\d{14}[0-9A-Y]")
+_TEMPORARY = re.compile(r"Z(?P<province>\d{2})\d{14}[0-9A-Y]", re.ASCII)
 
 
 def _uscc_errors(code: str, field: str) -> list[Problem]:

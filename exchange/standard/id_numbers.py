@@ -38,13 +38,15 @@ PASSPORT: Final = "07"
 MALE: Final = "1"
 FEMALE: Final = "2"
 
-_GB11643 = re.compile(r"\d{17}[\dX]")
-_FIRST_GENERATION = re.compile(r"\d{15}")
-_ID_CHARACTER = re.compile(r"[\dX]")
-_EXCEL_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
-_HK_MACAO_TRAVEL = re.compile(r"[HM]\d{8}(\d{2})?")
-_TAIWAN_TRAVEL = re.compile(r"\d{8}")
-_FOREIGN_OLD = re.compile(r"(?P<country>[A-Z]{3})\d{12}")
+# ASCII digits only: NFKC leaves other scripts' digits (٤٣…) as they are, and a number written in them
+# would be a second identity of the same person.
+_GB11643 = re.compile(r"\d{17}[\dX]", re.ASCII)
+_FIRST_GENERATION = re.compile(r"\d{15}", re.ASCII)
+_ID_CHARACTER = re.compile(r"[\dX]", re.ASCII)
+_EXCEL_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+", re.ASCII)
+_HK_MACAO_TRAVEL = re.compile(r"[HM]\d{8}(\d{2})?", re.ASCII)
+_TAIWAN_TRAVEL = re.compile(r"\d{8}", re.ASCII)
+_FOREIGN_OLD = re.compile(r"(?P<country>[A-Z]{3})\d{12}", re.ASCII)
 _PASSPORT = re.compile(r"(?P<country>[A-Z]{3}|[^\x00-\x7f]+?)[\s:\-]*(?P<number>[A-Z0-9]{5,17})")
 _EARLIEST_BIRTH_YEAR: Final = 1900
 

@@ -14,10 +14,10 @@ from exchange.standard.problems import Problem, ProblemCode, problem
 from exchange.standard.text import identifier_cell, shown
 from exchange.standard.verdict import Verdict, refused
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}")
-_COUNTRY_PREFIX = re.compile(r"^(\+86|0086|86(?=1\d{10}$))")
-_AREA_BRACKETS = re.compile(r"^\((0\d{2,3})\)")
+_MOBILE = re.compile(r"1[3-9]\d{9}", re.ASCII)  # ASCII digits: NFKC leaves other scripts' digits as they are
+_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}", re.ASCII)
+_COUNTRY_PREFIX = re.compile(r"^(\+86|0086|86(?=1\d{10}$))", re.ASCII)
+_AREA_BRACKETS = re.compile(r"^\((0\d{2,3})\)", re.ASCII)
 MOBILE_RULE: Final = "手机号码应为 1 开头的 11 位数字"
 PHONE_RULE: Final = "应为 1 开头的 11 位手机号码，或带区号的固定电话（如 0731-84512345）"
 

@@ -21,6 +21,7 @@ from province_node.api.organisations.loaders import (
 from province_node.api.units.loaders import UnitByIdLoader
 from province_node.domain.access import Caller
 from province_node.domain.errors import DomainError
+from province_node.rosters.jobs import ImportJobs
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.tenant import Tenant
 
@@ -73,6 +74,7 @@ class Context:
 
     request: Request
     tenant: Tenant
+    imports: ImportJobs
     db: Database
     caller: Caller | None
     auth_problem: DomainError | None = None

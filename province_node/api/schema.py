@@ -19,6 +19,8 @@ from province_node.api.accounts.mutations import AccountMutations
 from province_node.api.accounts.queries import AccountQueries
 from province_node.api.code_lists.queries import CodeListQueries
 from province_node.api.errors import CodedErrors
+from province_node.api.imports.mutations import ImportMutations
+from province_node.api.imports.queries import ImportQueries
 from province_node.api.limits import query_limits
 from province_node.api.members.mutations import MemberMutations
 from province_node.api.members.queries import MemberQueries
@@ -48,12 +50,20 @@ class NodeSchema(strawberry.Schema):
 
 
 @strawberry.type(description="Everything a province's apps can read, within the caller's subtree.")
-class Query(AccountQueries, OrganisationQueries, UnitQueries, MemberQueries, StatisticsQueries, CodeListQueries):
+class Query(
+    AccountQueries,
+    OrganisationQueries,
+    UnitQueries,
+    MemberQueries,
+    StatisticsQueries,
+    ImportQueries,
+    CodeListQueries,
+):
     pass
 
 
 @strawberry.type(description="Every change, each returning a typed result.")
-class Mutation(AccountMutations, OrganisationMutations, UnitMutations, MemberMutations):
+class Mutation(AccountMutations, OrganisationMutations, UnitMutations, MemberMutations, ImportMutations):
     pass
 
 

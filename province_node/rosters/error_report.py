@@ -30,7 +30,14 @@ def write_error_report(
     source: Path, columns: ColumnMap, rejected: Mapping[int, list[RowReason]], destination: Path
 ) -> None:
     """Write the rows of ``source`` numbered in ``rejected`` to ``destination`` (.xlsx), streaming."""
-    workbook = xlsxwriter.Workbook(str(destination), {"constant_memory": True, "strings_to_numbers": False})
+    options = {
+        "constant_memory": True,
+        "strings_to_numbers": False,
+        "strings_to_formulas": False,  # a cell reading "=…" stays the text it was (no formula injection)
+        "strings_to_urls": False,
+        "default_date_format": "yyyy-mm-dd",  # date cells stay dates, not day numbers
+    }
+    workbook = xlsxwriter.Workbook(str(destination), options)
     try:
         sheet = workbook.add_worksheet("错误报告")
         header = workbook.add_format({"bold": True, "bg_color": "#FDE9D9", "border": 1})

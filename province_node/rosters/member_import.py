@@ -36,7 +36,7 @@ from province_node.domain.errors import ErrorCode, NotFound, RuleViolation
 from province_node.rosters.error_report import write_error_report
 from province_node.rosters.headers import ColumnMap
 from province_node.rosters.member_rows import ChunkResult, PreparationContext, prepare_chunk
-from province_node.rosters.member_writer import MemberWriter, WriteScope
+from province_node.rosters.member_writer import PERSON_COLUMNS, MemberWriter, WriteScope
 from province_node.rosters.outcome import ImportMode, ImportSummary, RowReason
 from province_node.rosters.references import MEMBER_HOLDING_UNION_TYPES, ReferenceColumns, ReferenceResolver
 from province_node.tenant import Tenant
@@ -178,6 +178,7 @@ def import_members(
             WriteScope(caller, tenant.province, request.today, f"导入花名册 {request.file_name}"),
             tenant.cipher,
             request.mode,
+            absent=frozenset(column for column, name in PERSON_COLUMNS.items() if name not in positions),
         )
         thread = _WriterThread(writer)
         thread.start()

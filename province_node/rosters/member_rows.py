@@ -108,6 +108,8 @@ class RowChecker:
         self._person_fields = tuple((position, name) for position, name in fields)
 
     def _code(self, name: str, cache: dict[object, str | None], raw: object) -> str | None:
+        if raw is True or raw is False:  # equal to 1 and 0 as cache keys, yet never a code
+            return None
         try:
             return cache[raw]
         except KeyError:

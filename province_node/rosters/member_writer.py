@@ -5,8 +5,9 @@ inserted as members with ``ON CONFLICT (token) DO NOTHING``, so the unique index
 who is new. New members get their memberships, history events and an outbox batch with a handful of
 ``INSERT ... SELECT``. Only the rows that conflicted (people the province already knows, including one
 registered by someone else while the import runs) are fetched and compared: a re-imported row that
-changes nothing writes nothing, one that changes fields is an update with history, one that belongs
-elsewhere is refused with where the person is. A fresh import never looks anyone up.
+changes nothing writes nothing, one that changes fields is an update with history (a field the file
+has no column for is left as stored), one that belongs elsewhere is refused with where the person is.
+A fresh import never looks anyone up.
 
 It runs in a thread of its own with its own connection, so the database works while the file is read.
 Nothing is visible to anyone until ``finish`` commits, and a failure or a kill leaves nothing behind.
@@ -143,6 +144,7 @@ class MemberWriter:
     scope: WriteScope
     cipher: PersonalDataCipher
     mode: ImportMode
+    absent: frozenset[str] = frozenset()  # person columns the file has no column for: left as stored
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -251,6 +253,9 @@ class MemberWriter:
         elif stored.union_id != row[_COLUMN["union_id"]]:
             self._refuse(number, RowProblemCode.DUPLICATE_IN_PROVINCE, stored.union_name)
         else:
+            if self.absent:
+                row = tuple(stored.person[name] if name in self.absent else value
+                            for name, value in zip(STAGING_COLUMNS, row, strict=True))  # fmt: skip
             changes = self._changes(row, stored)
             if changes:
                 updates.append((row, stored.member_id, json.dumps(changes, ensure_ascii=False)))

@@ -4,9 +4,10 @@ Rows are few (a county has hundreds or thousands of unions), so each goes throug
 unit use cases (the same checks, history and audit as the API), in one transaction with a savepoint per
 row: a refused row undoes only itself; the mode decides whether the others are kept.
 
-A row's unit is found by its credit code and its union by its credit code or, without one, by name
-under the organisation chosen for the import; found ones are updated where the row differs, others are
-created there. Units and unions without a credit code get a temporary code only when asked to.
+A row's union is found by its credit code or, without one, by name under the organisation chosen for
+the import; its unit by its credit code or, without one, by name among the units the union covers. Found
+ones are updated where the row differs, others are created there. Units and unions without a credit code
+get a temporary code only when asked to (and keep it: importing the same summary again finds them).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from province_node.db.tables import Organisation, Unit
+from exchange.standard.text import clean_text, compact_identifier
+from province_node.db.tables import Organisation, OrganisationUnit, Unit
 from province_node.domain.errors import DomainError, InvalidInput
 from province_node.rosters.headers import ColumnMap
 from province_node.rosters.outcome import ImportMode, ImportSummary, RowReason
@@ -46,6 +48,12 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _name(record: Mapping[str, object]) -> str:
+    """The name of a record as stored (cleaned like the validators clean it)."""
+    name = record.get("name")
+    return clean_text(name) if isinstance(name, str) else ""
+
+
 def _reasons(error: DomainError, prefix: str) -> list[RowReason]:
     if isinstance(error, InvalidInput):
         return [
@@ -61,10 +69,10 @@ async def _union(
     code = record.get("creditCode")
     statement = select(Organisation).where(Organisation.dissolved_at.is_(None))
     if not _blank(code):
-        found = await uow.db.scalar(statement.where(Organisation.credit_code == str(code).strip().upper()))
+        found = await uow.db.scalar(statement.where(Organisation.credit_code == compact_identifier(str(code))))
     else:
         found = await uow.db.scalar(
-            statement.where(Organisation.parent_id == parent.id, Organisation.name == record.get("name"))
+            statement.where(Organisation.parent_id == parent.id, Organisation.name == _name(record))
         )
     record.setdefault("orgLevel", "6")
     if found is None:
@@ -81,9 +89,14 @@ async def _unit(
     uow: BatchUnitOfWork, union: Organisation, record: dict[str, object], temporary: bool
 ) -> tuple[Unit, str]:
     code = record.get("creditCode")
-    found = None
     if not _blank(code):
-        found = await uow.db.scalar(select(Unit).where(Unit.credit_code == str(code).strip().upper()))
+        found = await uow.db.scalar(select(Unit).where(Unit.credit_code == compact_identifier(str(code))))
+    else:  # without a code: the unit of that name the union covers already (a summary imported again)
+        found = await uow.db.scalar(
+            select(Unit)
+            .join(OrganisationUnit, OrganisationUnit.unit_id == Unit.id)
+            .where(OrganisationUnit.organisation_id == union.id, Unit.name == _name(record))
+        )
     if found is None:
         created = await units.create_unit(
             uow, organisation_id=union.id, record=record, issue_temporary=temporary and _blank(code),

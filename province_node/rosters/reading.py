@@ -7,6 +7,9 @@ is decompressed. Sheets are read with python-calamine (fast, but it holds a whol
 streamed with openpyxl's read-only mode instead (slower, flat memory). CSV in UTF-8 (with or without BOM)
 or GB18030 is read with the standard library.
 
+A formula is read as the value Excel or WPS saved with it; a sheet whose formulas have no saved values
+(written by another program, never opened in one) is refused, since every such cell would read as empty.
+
 Rows come out as ``(row number as the clerk sees it, cells)``; reading stops after a long run of empty
 rows, so a sheet formatted down to row 1,048,576 costs nothing.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import re
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
@@ -34,6 +38,14 @@ EMPTY_ROWS_BEFORE_STOP: Final = 10_000
 _OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP: Final = b"PK\x03\x04"
 _ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
+# A formula cell without the value its program computed (``<f>…</f><v/>``, or no ``<v>`` at all): what a
+# file written by another program and never opened in Excel or WPS holds. Read, it is an empty cell. (A
+# formula whose result is the empty string is ``t="str"`` with an empty ``<v>``: computed, and empty.)
+_UNCALCULATED_FORMULA: Final = re.compile(
+    rb"<(?:\w+:)?c\b(?![^>]*\bt=[\"']str[\"'])[^>]*>\s*<(?:\w+:)?f\b[^<]*(?:</(?:\w+:)?f>)?\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|</(?:\w+:)?c>)"
+)
+_LONGEST_FORMULA: Final = 64 * 1024  # Excel's formulas have at most 8,192 characters, escaped at most 6 bytes each
 
 
 class FileKind(StrEnum):
@@ -145,7 +157,28 @@ def _until_long_emptiness(rows: Iterator[Sequence[object]]) -> Iterator[tuple[in
         yield number, row
 
 
+def _refuse_uncalculated_formulas(path: Path) -> None:
+    """``FORMULA_NOT_CALCULATED`` when the first sheet of an ``.xlsx`` has formulas without their values."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
+            carried = b""
+            while block := sheet.read(1 << 20):
+                window = carried + block
+                has_formula = b"<f" in window or b":f" in window  # a quick look first: most sheets have none
+                if has_formula and _UNCALCULATED_FORMULA.search(window):
+                    raise _refuse(
+                        "FORMULA_NOT_CALCULATED",
+                        "表格中的公式没有保存计算结果（文件可能由其他软件生成），读出来是空的；"
+                        "请用 Excel 或 WPS 打开后保存，或把公式“粘贴为数值”，再上传",
+                    )
+                carried = block[-_LONGEST_FORMULA:]
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError):  # the reader says what is wrong with the file
+        return
+
+
 def _calamine_rows(path: Path, kind: FileKind) -> Iterator[Sequence[object]]:
+    if kind is FileKind.XLSX:
+        _refuse_uncalculated_formulas(path)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
@@ -183,6 +216,7 @@ def _csv_rows(path: Path) -> Iterator[Sequence[object]]:
 
 def _streamed_rows(path: Path) -> Iterator[Sequence[object]]:
     """A big ``.xlsx`` sheet, row by row, without holding it in memory (openpyxl read-only)."""
+    _refuse_uncalculated_formulas(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken archive: all mean the same here
@@ -220,8 +254,11 @@ def row_count_hint(path: Path) -> int | None:
         with path.open("rb") as file:
             return sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))
     if kind is FileKind.XLSX:
-        with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
-            head = sheet.read(2048).decode("utf-8", errors="ignore")
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
+                head = sheet.read(2048).decode("utf-8", errors="ignore")
+        except (zipfile.BadZipFile, KeyError, OSError, EOFError):  # the reader says what is wrong with the file
+            return None
         marker = head.find('<dimension ref="')
         if marker >= 0:
             reference = head[marker + 16 : head.find('"', marker + 16)]

@@ -15,6 +15,7 @@ from typing import Any
 
 import psycopg
 
+from exchange.standard import ProblemCode, problem
 from exchange.standard.text import clean_text, compact_identifier
 from province_node.rosters.outcome import ROW_MESSAGES, RowProblemCode, RowReason
 
@@ -36,6 +37,12 @@ Resolved = tuple[int | None, int | None, list[RowReason]]  # union id, unit id, 
 
 def _problem(code: RowProblemCode, detail: object, field: str) -> RowReason:
     return RowReason(field=field, code=code.value, message=ROW_MESSAGES[code].format(detail=detail))
+
+
+def _missing(code: ProblemCode, field: str) -> RowReason:
+    """The standard's own reason for a member without a unit or a union (no 空挂会员)."""
+    found = problem(code, field)
+    return RowReason(field=found.field, code=found.code.value, message=found.message)
 
 
 def _cell(cells: Sequence[object], index: int | None) -> str | None:
@@ -81,7 +88,8 @@ class ReferenceResolver:
             return None, None, problems
         unit_name, unit_code = _cell(cells, self.columns.unit), _cell(cells, self.columns.unit_code)
         if unit_name is None and unit_code is None:
-            return union, None, problems  # the field check reports the missing unit
+            problems.append(_missing(ProblemCode.MEMBER_WITHOUT_UNIT, "unit"))
+            return union, None, problems
         unit_key = (union, unit_name, compact_identifier(unit_code) if unit_code else None)
         unit = self._units.get(unit_key)
         if unit is None:
@@ -107,7 +115,7 @@ class ReferenceResolver:
         if name is None:
             if self.chosen_union is not None:
                 return self.chosen_union
-            return _problem(RowProblemCode.UNION_NOT_FOUND, "（未填写）", "union")
+            return _missing(ProblemCode.MEMBER_WITHOUT_UNION, "union")
         found = self._unions_where("name = %(value)s", name)
         if len(found) > 1:
             return _problem(RowProblemCode.UNION_AMBIGUOUS, name, "union")

@@ -5,6 +5,9 @@
     GET /p/<province>/files/export/<members|organisations>.xlsx?under=<organisation id>
         the subtree's members or grassroots unions, as the caller of the Bearer login token sees them
         (its scope; personal numbers masked unless its role may read them); audited
+    GET /p/<province>/files/imports/<import job id>/error-report.xlsx
+        the refused rows of an import with the reason of each, for a caller whose scope holds the job's
+        organisation and whose role may read personal data (the rows are as uploaded); audited
 
 An export is written to a temporary file, audited and committed, then streamed and deleted: no byte leaves
 before the audit entry is in the database, and the file is gone from disk once the response ends.
@@ -24,20 +27,22 @@ import os
 import tempfile
 import urllib.parse
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Final
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from exchange.standard import profile
 from province_node.api.ids import decode_id
-from province_node.domain.access import Caller
+from province_node.domain.access import Caller, Permission
 from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
 from province_node.rosters.export import LAYOUTS, ExportKind, export_roster
+from province_node.rosters.jobs import job_in_scope
 from province_node.rosters.layouts import LAYOUTS as LAYOUTS_BY_NAME
 from province_node.rosters.templates import write_template
-from province_node.services import accounts
+from province_node.services import accounts, audit
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.tenant import Tenant
 
@@ -94,6 +99,7 @@ class RosterFiles:
         return [
             Route(f"{prefix}/templates/{{layout}}.xlsx", self.template, methods=["GET"]),
             Route(f"{prefix}/export/{{kind}}.xlsx", self.export, methods=["GET"]),
+            Route(f"{prefix}/imports/{{job}}/error-report.xlsx", self.error_report, methods=["GET"]),
         ]
 
     async def template(self, request: Request) -> Response:
@@ -134,6 +140,30 @@ class RosterFiles:
             raise
         filename = f"{summary.organisation_name}{LAYOUTS[kind].title}.xlsx"
         return stream_and_delete(path, attachment(filename, f"{kind.value}.xlsx"))
+
+    async def error_report(self, request: Request) -> Response:
+        """The error report of an import job of the caller's subtree; the download is audited first."""
+        try:
+            async with self.tenant.sessions() as session:
+                db = Database(session)
+                caller = await authenticated_caller(request, UnitOfWork(db, self.tenant, None))
+                caller.require(Permission.READ_PERSONAL_DATA)
+                uow = UnitOfWork(db, self.tenant, caller)
+                async with uow:
+                    job = await job_in_scope(uow, decode_id("ImportJob", request.path_params["job"], what="导入任务"))
+                    report = Path(job.report_path) if job.report_path else None
+                    if report is None or not report.is_file():
+                        raise RuleViolation(
+                            ErrorCode.NOT_FOUND, "该导入没有错误报告（没有被拒绝的行，或报告已过保留期）"
+                        )
+                    audit.record(uow, audit.AuditAction.ERROR_REPORT_DOWNLOADED, target_type="import_job",
+                                 target_ids=[job.id], details={"file": job.file_name})  # fmt: skip
+                    await uow.commit()
+        except DomainError as error:
+            return error_response(error)
+        filename = f"{Path(job.file_name).stem}（错误报告）.xlsx"
+        return FileResponse(report, media_type=XLSX,
+                            headers={"Content-Disposition": attachment(filename, "error-report.xlsx")})  # fmt: skip
 
 
 def stream_and_delete(path: str, disposition: str) -> StreamingResponse:

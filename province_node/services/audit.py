@@ -32,6 +32,7 @@ class AuditAction(StrEnum):
     UNIT_UPDATED = "unit_updated"
     MEMBERS_EXPORTED = "members_exported"  # details: rows, personal data in clear; target_ids: members shown in clear
     ORGANISATIONS_EXPORTED = "organisations_exported"
+    ERROR_REPORT_DOWNLOADED = "error_report_downloaded"  # the refused rows of an import, personal data in clear
 
 
 def record(

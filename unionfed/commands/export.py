@@ -45,17 +45,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Export and report what was written."""
-    from province_node.settings import SettingsError, node_settings
+    from unionfed.commands.node_environment import configured_tenant
 
-    try:
-        settings = node_settings(os.environ)
-    except SettingsError as error:
-        _log.error("configuration: %s", error)
+    configured = configured_tenant(args.province)
+    if configured is None:
         return 2
-    if settings.tenant(args.province) is None:
-        _log.error("this node does not serve province %s", args.province)
-        return 2
-    return asyncio.run(export(settings, args))
+    return asyncio.run(export(configured[0], args))
 
 
 async def _organisation_id(uow: UnitOfWork, org: str | None) -> int | None:

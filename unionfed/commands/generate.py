@@ -1,28 +1,41 @@
-"""``unionfed generate roster|organisations``: synthetic files of a province, for tests, demos and benchmarks.
+"""``unionfed generate roster|organisations|province``: synthetic provinces, for tests, demos and benchmarks.
 
-Both plan the province's organisation tree for ``--members`` members (``province_node.synthetic.hierarchy``)
-and write a file a clerk could have sent: the member roster (花名册) of all of them, with ``--dirty`` a share
-of rows with the mistakes of ``province_node.synthetic.mistakes``; or the organisation summary (汇总表) of
-every grassroots union and its units. The same ``--seed`` and ``--as-of`` give the same file.
+Each plans the province's organisation tree for ``--members`` members (``province_node.synthetic.hierarchy``).
+``roster`` and ``organisations`` write a file a clerk could have sent: the member roster (花名册) of all of
+them, with ``--dirty`` a share of rows with the mistakes of ``province_node.synthetic.mistakes``; or the
+organisation summary (汇总表) of every grassroots union and its units. The same ``--seed`` and ``--as-of``
+give the same file. ``province`` loads the plan straight into the tenant's database of a node configured
+in the environment, like ``unionfed node`` (``province_node.synthetic.loading``): the organisations and
+units through the use cases, the members (the people ``roster`` would write) through the bulk import.
 
 Every action that plans a province takes the arguments of ``add_plan_arguments`` and builds its tree with
-``plan_from``; an action loading a planned province straight into a node's database belongs beside these.
+``plan_from``.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import csv
 import datetime
+import logging
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from tqdm import tqdm
 
 from exchange.standard import china_today, profile_names, region_name
 
 if TYPE_CHECKING:
     from province_node.synthetic.hierarchy import ProvinceHierarchy
+    from province_node.synthetic.loading import LoadedHierarchy, LoadedMembers
     from province_node.synthetic.mistakes import DirtyRow
+    from province_node.tenant import Tenant
+
+_log = logging.getLogger(__name__)
 
 
 def _share(text: str) -> float:
@@ -43,6 +56,13 @@ def _members(text: str) -> int:
     if members < 0:
         raise argparse.ArgumentTypeError(f"members must be 0 or more, not {text}")
     return members
+
+
+def _positive(text: str) -> int:
+    number = _members(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {text}")
+    return number
 
 
 def _date(text: str) -> datetime.date:
@@ -111,6 +131,28 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     organisations.add_argument("--profile", choices=profile_names(), default="national", help="required-field profile")
     organisations.set_defaults(run=run_organisations, parser=organisations)
 
+    province = actions.add_parser(
+        "province",
+        help="load a province of N members straight into the configured tenant's database",
+        description="Plan a province's unions for N members and load them into the tenant of the node configured "
+        "in the environment (as for `unionfed node`): the root bootstrapped if the tenant is empty, organisations "
+        "and units through the use cases, members through the bulk import. The tenant must be empty or hold "
+        "only its root.",
+    )
+    add_plan_arguments(province)
+    province.add_argument(
+        "--admin",
+        default="province_admin",
+        metavar="USERNAME",
+        help="the root's administrator: created with an initial password if the tenant is empty, else the "
+        "existing account the load acts as (default province_admin)",
+    )
+    province.add_argument(
+        "--batch-rows", type=_positive, metavar="N", help="members per import, one transaction each (default 1000000)"
+    )
+    province.add_argument("--workers", type=_positive, help="worker processes checking rows (default: CPU count)")
+    province.set_defaults(run=run_province, parser=province)
+
 
 def _check_out(args: argparse.Namespace) -> None:
     if args.out.suffix.lower() not in (".xlsx", ".csv"):
@@ -163,6 +205,75 @@ def run_organisations(args: argparse.Namespace) -> int:
         f" in {region_name(args.province + '0000')}, {hierarchy.members} members, {elapsed:.1f} s"
     )
     return 0
+
+
+def run_province(args: argparse.Namespace) -> int:
+    """Plan the province, load it into the tenant's database, print what was loaded and how fast."""
+    from province_node.db import migrate
+    from province_node.domain.errors import DomainError
+    from province_node.synthetic.loading import load_members
+    from province_node.tenant import open_tenant
+    from unionfed.commands.node_environment import configured_tenant
+
+    configured = configured_tenant(args.province)
+    if configured is None:
+        return 2
+    settings, tenant_settings = configured
+    started = time.perf_counter()
+    migrate.create_database_if_missing(tenant_settings.database_url)
+    migrate.upgrade(tenant_settings.database_url)
+    hierarchy = plan_from(args)
+    tenant = open_tenant(tenant_settings, settings)
+    try:
+        loaded = asyncio.run(_load_hierarchy(tenant, hierarchy, args.admin))
+    except DomainError as error:
+        print(f"无法载入：{error.message}（{error.code}）", file=sys.stderr)
+        return 2
+    if loaded.admin_password is not None:
+        print(f"{tenant_settings.name}: root organisation bootstrapped (id {loaded.root_id}); administrator "
+              f"{args.admin}, initial password {loaded.admin_password} (to be changed at first login)")  # fmt: skip
+    with tqdm(total=hierarchy.members, unit="行", desc="会员", file=sys.stderr) as bar:
+        members = load_members(
+            tenant, hierarchy, loaded, seed=args.seed, batch_rows=args.batch_rows or 1_000_000,
+            workers=args.workers, progress=_advancing(bar),
+        )  # fmt: skip
+    _print_loaded(tenant_settings.name, hierarchy, loaded, members, time.perf_counter() - started)
+    return 0 if members.written and not members.rejected else 1
+
+
+def _advancing(bar: tqdm[Any]) -> Callable[[int], None]:
+    def advance(count: int) -> None:
+        bar.update(count)
+
+    return advance
+
+
+async def _load_hierarchy(tenant: Tenant, hierarchy: ProvinceHierarchy, admin: str) -> LoadedHierarchy:
+    from province_node.synthetic.loading import load_hierarchy
+
+    planned = sum(1 for _ in hierarchy.organisations()) - 1  # the root is bootstrapped, or there already
+    try:
+        with tqdm(total=planned, unit="个", desc="工会组织", file=sys.stderr) as bar:
+            return await load_hierarchy(tenant, hierarchy, admin_username=admin, progress=_advancing(bar))
+    finally:
+        await tenant.engine.dispose()
+
+
+def _print_loaded(
+    name: str, hierarchy: ProvinceHierarchy, loaded: LoadedHierarchy, members: LoadedMembers, elapsed: float
+) -> None:
+    unions = sum(1 for _ in hierarchy.grassroots_unions())
+    rate = members.rows / members.seconds if members.seconds else 0.0
+    outcome = "" if members.written else f", NOT written ({members.rejected} rows refused)"
+    print(
+        f"{name}: {loaded.organisations} organisations ({unions} grassroots unions) and {loaded.units} units "
+        f"in {loaded.seconds:.1f} s; {members.created} members of {members.rows} rows in "
+        f"{len(members.imports)} import(s) in {members.seconds:.1f} s, {rate:,.0f} rows/s{outcome}; "
+        f"{elapsed:.1f} s in all"
+    )
+    for summary in members.imports:
+        for row in sorted(summary.rejected)[:10]:
+            print(f"  row {row}: " + "; ".join(reason.message for reason in summary.rejected[row]), file=sys.stderr)
 
 
 def _write_mistakes(path: Path, rows: tuple[DirtyRow, ...]) -> None:

@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,17 +48,12 @@ def run(args: argparse.Namespace) -> int:
     """Run the import and report it."""
     from province_node.domain.errors import DomainError
     from province_node.rosters.reading import SpreadsheetError
-    from province_node.settings import SettingsError, node_settings
+    from unionfed.commands.node_environment import configured_tenant
 
-    try:
-        settings = node_settings(os.environ)
-    except SettingsError as error:
-        _log.error("configuration: %s", error)
+    configured = configured_tenant(args.province)
+    if configured is None:
         return 2
-    tenant_settings = settings.tenant(args.province)
-    if tenant_settings is None:
-        _log.error("this node does not serve province %s", args.province)
-        return 2
+    settings, tenant_settings = configured
     try:
         summary = asyncio.run(_import(settings, tenant_settings, args))
     except (SpreadsheetError, DomainError) as error:

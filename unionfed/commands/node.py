@@ -9,7 +9,6 @@ import argparse
 import asyncio
 import getpass
 import logging
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -45,12 +44,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch to the action."""
-    from province_node.settings import SettingsError, node_settings
+    from unionfed.commands.node_environment import configured_node
 
-    try:
-        settings = node_settings(os.environ)
-    except SettingsError as error:
-        _log.error("configuration: %s", error)
+    settings = configured_node()
+    if settings is None:
         return 2
     if args.action == "migrate":
         migrate_tenants(settings)

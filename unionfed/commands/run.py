@@ -57,6 +57,7 @@ def development_environment(data_dir: Path, database_url: str, environ: Mapping[
         "UNIONFED_TENANTS": environ.get("UNIONFED_TENANTS", DEMO_TENANTS),
         "UNIONFED_NATIONAL_KEY": environ.get("UNIONFED_NATIONAL_KEY", stored["national_key"]),
         "UNIONFED_NODE_SECRET": environ.get("UNIONFED_NODE_SECRET", stored["node_secret"]),
+        "UNIONFED_IMPORT_DIR": environ.get("UNIONFED_IMPORT_DIR", str(data_dir / "imports")),
     }
 
 

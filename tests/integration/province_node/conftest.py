@@ -26,7 +26,8 @@ from tests.conftest import cloned_database
 from tests.integration.province_node.world import PASSWORD, World, build_world
 
 NODE_SECRET = b"n" * 32
-NATIONAL_KEY = NationalKey(b"national-key-for-tests-only-000!")
+NATIONAL_SECRET = b"national-key-for-tests-only-000!"
+NATIONAL_KEY = NationalKey(NATIONAL_SECRET)
 FAST_PASSWORDS = PasswordCost(time_cost=1, memory_kib=8, parallelism=1)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import anyio.to_thread
 import pytest
 
-from tests.integration.province_node.conftest import NODE_SECRET, fetch
+from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET, fetch
 from tests.integration.province_node.world import World
 from tests.spreadsheets import data_sheet, open_workbook, records
 from unionfed.cli import main
@@ -20,7 +20,7 @@ def environment(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The node's configuration in the environment: Hunan on this test's database, the test keys."""
     monkeypatch.setenv("UNIONFED_TENANTS", "43:hunan")
     monkeypatch.setenv("UNIONFED_DATABASE_URL_43", database_url)
-    monkeypatch.setenv("UNIONFED_NATIONAL_KEY", b"national-key-for-tests-only-000!".hex())  # conftest's key
+    monkeypatch.setenv("UNIONFED_NATIONAL_KEY", NATIONAL_SECRET.hex())
     monkeypatch.setenv("UNIONFED_NODE_SECRET", NODE_SECRET.hex())
     monkeypatch.delenv("DATABASE_URL", raising=False)
 

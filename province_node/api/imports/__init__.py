@@ -1,0 +1,1 @@
+"""GraphQL of roster imports: upload a spreadsheet, follow its job, read its outcome."""

@@ -1,0 +1,84 @@
+"""``unionfed import`` as operators run it: a JSON summary for scripts, and a process killed halfway leaves the
+database exactly as it was."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import make_url
+
+from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET
+from tests.integration.province_node.world import World
+from tests.integration.rosters.importing import furong_roster, people, written_counts
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def node_environment(database_url: str) -> dict[str, str]:
+    """The environment of a node serving Hunan from this test's database, as ``unionfed import`` reads it."""
+    environment = {name: value for name, value in os.environ.items() if name != "DATABASE_URL"}
+    environment.update(
+        UNIONFED_TENANTS="43:hunan",
+        UNIONFED_DATABASE_URL_43=database_url,
+        UNIONFED_NATIONAL_KEY=NATIONAL_SECRET.hex(),
+        UNIONFED_NODE_SECRET=NODE_SECRET.hex(),
+    )
+    return environment
+
+
+def import_command(world: World, path: Path, *extra: str) -> list[str]:
+    """``unionfed import`` of ``path`` into 芙蓉科技公司工会's county, acting as its clerk."""
+    return [sys.executable, "-m", "unionfed", "import", "--province", "43", "--org", str(world.furong.id),
+            "--as", "fr_clerk", "--workers", "1", *extra, str(path)]  # fmt: skip
+
+
+async def test_the_json_summary_says_what_was_created(
+    world: World, node_environment: dict[str, str], tmp_path: Path
+) -> None:
+    path = furong_roster(world, tmp_path / "roster.xlsx", people(world, 5))
+    done = subprocess.run(
+        import_command(world, path, "--json"), env=node_environment, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert (summary["rows"], summary["created"], summary["written"]) == (5, 5, True)
+
+
+def _writing_transactions(database_url: str) -> int:
+    """Connections to the database inside a transaction that has written something (it has an xid)."""
+    url = make_url(database_url)
+    server = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(server, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_xid IS NOT NULL",
+            (url.database,),
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def test_an_import_killed_while_writing_leaves_the_database_as_it_was(
+    world: World, node_environment: dict[str, str], database_url: str, tmp_path: Path
+) -> None:
+    path = furong_roster(world, tmp_path / "big.csv", people(world, 30_000))
+    before = await written_counts(world.tenant)
+    process = subprocess.Popen(import_command(world, path), env=node_environment, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while _writing_transactions(database_url) == 0:
+        assert process.poll() is None, "the import ended before it was seen writing"
+        assert time.monotonic() < deadline, "the import was never seen writing"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    while _writing_transactions(database_url):  # PostgreSQL rolls the orphaned transaction back
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert await written_counts(world.tenant) == before
