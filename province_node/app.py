@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 
+import anyio
 from graphql import ExecutionResult
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -32,6 +33,7 @@ from province_node.api.context import Context
 from province_node.api.schema import build_schema
 from province_node.db import migrate
 from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
+from province_node.exchange_link.relay import OutboxRelay
 from province_node.metrics import NodeMetrics
 from province_node.rosters.jobs import LARGEST_UPLOAD_BYTES, ImportJobs
 from province_node.rosters.routes import RosterFiles
@@ -148,7 +150,12 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
     imports = {
         tenant.province: ImportJobs(tenant, settings.import_folder / f"p{tenant.province}") for tenant in tenants
     }
-    metrics = NodeMetrics(tenants)
+    relays = {
+        tenant.province: OutboxRelay(tenant, tenant.exchange, interval=tenant.exchange.settings.relay_interval)
+        for tenant in tenants
+        if tenant.exchange
+    }
+    metrics = NodeMetrics(tenants, {province: relay.state for province, relay in relays.items()})
     schema = build_schema(
         settings.limits, introspection=settings.introspection, extra_extensions=(metrics.extension(),)
     )
@@ -175,11 +182,15 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
             await asyncio.to_thread(_check_schema_versions, tenants)
             for jobs in imports.values():
                 await jobs.recover()
-        try:
-            yield
-        finally:
-            for tenant in tenants:
-                await tenant.engine.dispose()
+        async with anyio.create_task_group() as background:
+            for relay in relays.values():
+                background.start_soon(relay.run)
+            try:
+                yield
+            finally:
+                background.cancel_scope.cancel()
+                for tenant in tenants:
+                    await tenant.aclose()
 
     ide: GraphQL_IDE | None = "graphiql" if settings.introspection else None
     routes = [Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]

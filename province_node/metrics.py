@@ -6,21 +6,22 @@ Each app gets its own registry (no global state), exposed at ``/metrics``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import event
 from strawberry.extensions import SchemaExtension
 
+from province_node.exchange_link.relay import RelayState
 from province_node.tenant import Tenant
 
 
 class NodeMetrics:
     """The metrics of one node app."""
 
-    def __init__(self, tenants: Iterable[Tenant]) -> None:
+    def __init__(self, tenants: Iterable[Tenant], relays: Mapping[str, RelayState] | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.requests = Counter(
             "unionfed_graphql_requests_total",
@@ -46,6 +47,8 @@ class NodeMetrics:
             counter = self.statements.labels(tenant.province)
             event.listen(tenant.engine.sync_engine, "before_cursor_execute", lambda *_args, c=counter: c.inc())
         self.registry.register(_PoolCollector(tenants))
+        if relays:
+            self.registry.register(_RelayCollector(relays))
 
     def extension(self) -> Callable[[], SchemaExtension]:
         """A schema extension factory that times every operation into these metrics."""
@@ -69,6 +72,34 @@ class NodeMetrics:
                     metrics.requests.labels(tenant, operation, outcome).inc()
 
         return OperationMetrics
+
+
+class _RelayCollector(Collector):
+    """The outbox relay of each tenant: what waits for the exchange and for how long, read at scrape time."""
+
+    def __init__(self, relays: Mapping[str, RelayState]) -> None:
+        self.relays = relays
+
+    def collect(self) -> Iterable[Metric]:
+        families: dict[str, GaugeMetricFamily | CounterMetricFamily] = {
+            "unsent_events": GaugeMetricFamily(
+                "unionfed_exchange_unsent_events", "Events in the outbox the exchange has not acknowledged.",
+                labels=["tenant"]),
+            "lag_seconds": GaugeMetricFamily(
+                "unionfed_exchange_lag_seconds", "Age of the oldest unacknowledged outbox row.", labels=["tenant"]),
+            "pending_checks": GaugeMetricFamily(
+                "unionfed_exchange_pending_checks", "Members kept active-pending-check.", labels=["tenant"]),
+            "conflicts": GaugeMetricFamily(
+                "unionfed_exchange_conflicts", "Members another province also holds.", labels=["tenant"]),
+            "delivered_events": CounterMetricFamily(
+                "unionfed_exchange_delivered_events", "Events the exchange acknowledged.", labels=["tenant"]),
+            "failures": CounterMetricFamily(
+                "unionfed_exchange_relay_failures", "Relay rounds that failed.", labels=["tenant"]),
+        }  # fmt: skip
+        for province, state in self.relays.items():
+            for name, family in families.items():
+                family.add_metric([province], float(getattr(state, name)))
+        yield from families.values()
 
 
 class _PoolCollector(Collector):

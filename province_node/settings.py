@@ -10,6 +10,9 @@
     UNIONFED_INTROSPECTION    "false" turns GraphQL introspection off (default on)
     UNIONFED_TOKEN_HOURS      lifetime of a login token (default 8)
     UNIONFED_IMPORT_DIR       where uploaded rosters and their error reports are kept while needed
+    UNIONFED_EXCHANGE_URL     the national exchange (e.g. http://127.0.0.1:8001); unset: the node runs alone
+    UNIONFED_NODE_ID          this node's id in the exchange's peer registry
+    UNIONFED_NODE_KEY         this node's Ed25519 private key as a JWK (JSON), or UNIONFED_NODE_KEY_FILE
                               (default: "unionfed-imports" in the system's temporary folder)
 
 Settings are plain data; nothing connects to anything when they are read.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
+import json
 import tempfile
 import urllib.parse
 from collections.abc import Mapping
@@ -29,6 +33,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from exchange.protocol.service_tokens import PeerKey
 from exchange.standard import NationalKey, NationalKeyError, code_list, profile
 from exchange.standard.profiles import Profile
 
@@ -75,6 +80,16 @@ class TenantSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ExchangeSettings:
+    """Where the national exchange is and how this node signs its requests to it."""
+
+    url: str
+    key: PeerKey = field(repr=False)
+    timeout: float = 5.0  # seconds for one request; a registration waits at most this for its claim
+    relay_interval: float = 0.2  # seconds between outbox polls when idle
+
+
+@dataclass(frozen=True, slots=True)
 class NodeSettings:
     """Everything a node process needs to know."""
 
@@ -85,6 +100,7 @@ class NodeSettings:
     limits: QueryLimits = QueryLimits()
     password_cost: PasswordCost = PasswordCost()
     import_folder: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "unionfed-imports")
+    exchange: ExchangeSettings | None = None
 
     def tenant(self, province: str) -> TenantSettings | None:
         """The tenant for a province code, if this node serves it."""
@@ -173,4 +189,30 @@ def node_settings(environ: Mapping[str, str]) -> NodeSettings:
         introspection=environ.get("UNIONFED_INTROSPECTION", "true").lower() not in {"0", "false", "no", "off"},
         token_lifetime=datetime.timedelta(hours=int(hours)),
     )
+    settings = dataclasses.replace(settings, exchange=_exchange(environ))
     return dataclasses.replace(settings, import_folder=Path(folder)) if folder else settings
+
+
+def _exchange(environ: Mapping[str, str]) -> ExchangeSettings | None:
+    url = environ.get("UNIONFED_EXCHANGE_URL", "").strip().rstrip("/")
+    if not url:
+        return None
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError("UNIONFED_EXCHANGE_URL must be an http(s) URL")
+    node_id = environ.get("UNIONFED_NODE_ID", "").strip()
+    if not node_id:
+        raise SettingsError("UNIONFED_NODE_ID is not set (this node's id in the exchange's peer registry)")
+    text = environ.get("UNIONFED_NODE_KEY", "").strip()
+    key_file = environ.get("UNIONFED_NODE_KEY_FILE", "").strip()
+    if not text and key_file:
+        try:
+            text = Path(key_file).read_text()
+        except OSError as exc:
+            raise SettingsError(f"UNIONFED_NODE_KEY_FILE: {exc}") from exc
+    try:
+        key = PeerKey.from_jwk(node_id, json.loads(text))
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(f"UNIONFED_NODE_KEY: an Ed25519 private key as a JWK is needed ({exc})") from exc
+    if "d" not in key.private_jwk():
+        raise SettingsError("UNIONFED_NODE_KEY: the private key is needed, not only its public half")
+    return ExchangeSettings(url=url, key=key)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from exchange.standard import NationalKey
 from exchange.standard.profiles import Profile
 from province_node.db.engines import session_factory, tenant_engine
+from province_node.exchange_link.client import ExchangeClient
 from province_node.security.passwords import Passwords
 from province_node.security.personal_data import PersonalDataCipher
 from province_node.settings import NodeSettings, TenantSettings
@@ -24,6 +25,13 @@ class Tenant:
     sessions: async_sessionmaker[AsyncSession]
     cipher: PersonalDataCipher
     passwords: Passwords
+    exchange: ExchangeClient | None = None  # None: the node runs without the national exchange
+
+    async def aclose(self) -> None:
+        """Close the database connections and the link to the exchange."""
+        if self.exchange is not None:
+            await self.exchange.aclose()
+        await self.engine.dispose()
 
     @property
     def province(self) -> str:
@@ -51,4 +59,5 @@ def open_tenant(settings: TenantSettings, node: NodeSettings) -> Tenant:
         sessions=session_factory(engine),
         cipher=PersonalDataCipher(settings.data_key),
         passwords=Passwords(node.password_cost),
+        exchange=ExchangeClient(node.exchange) if node.exchange else None,
     )

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from unionfed.commands import exchange as exchange_command
 from unionfed.commands import export as export_command
 from unionfed.commands import generate as generate_command
 from unionfed.commands import import_file as import_command
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     for command in (
         run_command,
         node_command,
+        exchange_command,
         import_command,
         export_command,
         template_command,

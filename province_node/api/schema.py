@@ -18,6 +18,7 @@ from strawberry.types import ExecutionContext
 from province_node.api.accounts.mutations import AccountMutations
 from province_node.api.accounts.queries import AccountQueries
 from province_node.api.code_lists.queries import CodeListQueries
+from province_node.api.conflicts.queries import ConflictQueries
 from province_node.api.errors import CodedErrors
 from province_node.api.imports.mutations import ImportMutations
 from province_node.api.imports.queries import ImportQueries
@@ -57,6 +58,7 @@ class Query(
     MemberQueries,
     StatisticsQueries,
     ImportQueries,
+    ConflictQueries,
     CodeListQueries,
 ):
     pass

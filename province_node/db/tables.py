@@ -263,7 +263,10 @@ class OutboxEvent(Base):
     """
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("outbox_unsequenced", "id", postgresql_where=text("seq IS NULL")),)
+    __table_args__ = (
+        Index("outbox_unsequenced", "id", postgresql_where=text("seq IS NULL")),
+        Index("outbox_unsent", "seq", postgresql_where=text("seq IS NOT NULL AND sent_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     created_at: Mapped[datetime.datetime] = mapped_column(server_default=NOW)
@@ -272,6 +275,24 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     sent_at: Mapped[datetime.datetime | None]
+
+
+class IdentityCheck(Base):
+    """A member the exchange has not confirmed: ``pending`` (registered while it was unreachable, to be
+    claimed again) or ``conflict`` (another province, ``province``, holds the person as current)."""
+
+    __tablename__ = "identity_check"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'conflict')", name="identity_check_state_known"),
+        CheckConstraint("(state = 'conflict') = (province IS NOT NULL)", name="identity_check_conflict_where"),
+        Index("identity_check_pending", "member_id", postgresql_where=text("state = 'pending'")),
+    )
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str]
+    province: Mapped[str | None]
+    since: Mapped[datetime.datetime] = mapped_column(server_default=NOW)
+    checked_at: Mapped[datetime.datetime | None]
 
 
 class ImportJob(Base):

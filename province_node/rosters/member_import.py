@@ -33,6 +33,7 @@ import psycopg
 from exchange.standard import Problem, china_today
 from province_node.domain.access import Caller, Permission
 from province_node.domain.errors import ErrorCode, NotFound, RuleViolation
+from province_node.exchange_link.claims import chunk_claims
 from province_node.rosters.error_report import write_error_report
 from province_node.rosters.headers import ColumnMap
 from province_node.rosters.member_rows import ChunkResult, PreparationContext, prepare_chunk
@@ -179,6 +180,7 @@ def import_members(
             tenant.cipher,
             request.mode,
             absent=frozenset(column for column, name in PERSON_COLUMNS.items() if name not in positions),
+            claims=None if request.mode is ImportMode.DRY_RUN else chunk_claims(tenant.node.exchange, tenant.province),
         )
         thread = _WriterThread(writer)
         thread.start()

@@ -25,9 +25,12 @@ from typing import Any
 
 import psycopg
 
+from exchange.standard import region_name
 from province_node.domain.access import Caller
 from province_node.domain.lifecycle import MembershipStatus
 from province_node.domain.masking import mask_phone
+from province_node.exchange_link.claims import ChunkClaims
+from province_node.exchange_link.client import ClaimOutcome
 from province_node.rosters.member_rows import STAGING_COLUMNS, StagedMember
 from province_node.rosters.outcome import ROW_MESSAGES, ImportMode, RowProblemCode, RowReason
 from province_node.security.personal_data import PersonalDataCipher
@@ -145,6 +148,8 @@ class MemberWriter:
     cipher: PersonalDataCipher
     mode: ImportMode
     absent: frozenset[str] = frozenset()  # person columns the file has no column for: left as stored
+    claims: ChunkClaims | None = None  # asks the exchange about each chunk's people; None: no exchange
+    pending_check: bool = False  # the exchange could not answer: new members are kept pending check
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -192,6 +197,9 @@ class MemberWriter:
     def write(self, staged: Iterable[StagedMember]) -> None:
         """Write one chunk of accepted rows (a dry run or a refused import writes too, and rolls back)."""
         fresh = self._first_occurrences(staged)
+        if fresh and self.claims is not None:
+            with self._timed("claim"):
+                fresh = self._claimed(fresh, self.claims)
         if not fresh:
             return
         with self._timed("insert new"):
@@ -222,6 +230,22 @@ class MemberWriter:
             else:
                 fresh.append(row)
         return fresh
+
+    def _claimed(self, rows: list[StagedMember], claims: ChunkClaims) -> list[StagedMember]:
+        """The rows no other province holds; the others refused with where the person is."""
+        answers = claims([str(row[1]) for row in rows])
+        if answers is None:
+            self.pending_check = True
+            return rows
+        kept = []
+        for row in rows:
+            answer = answers.get(str(row[1]))
+            if answer is not None and answer.outcome is ClaimOutcome.CONFLICT and answer.province:
+                where = region_name(answer.province + "0000") or answer.province
+                self._refuse(int(str(row[0])), RowProblemCode.DUPLICATE_IN_OTHER_PROVINCE, where)
+            else:
+                kept.append(row)
+        return kept
 
     def _stored(self, tokens: set[str]) -> dict[str, _Stored]:
         if not tokens:
@@ -289,6 +313,10 @@ class MemberWriter:
         known = {token for (token,) in cursor.execute(NOT_CREATED).fetchall()}
         for statement in (INSERT_MEMBERSHIPS, INSERT_REGISTERED_EVENTS, INSERT_REGISTERED_OUTBOX):
             cursor.execute(statement, self._params)
+        if self.pending_check:
+            cursor.execute(
+                "INSERT INTO identity_check (member_id, state) SELECT member_id, 'pending' FROM import_created"
+            )
         self.created += len(rows) - len(known)
         cursor.execute("TRUNCATE import_new, import_created")
         return known

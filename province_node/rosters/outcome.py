@@ -28,6 +28,7 @@ class RowProblemCode(StrEnum):
     UNIT_AMBIGUOUS = "UNIT_AMBIGUOUS"
     DUPLICATE_IN_FILE = "DUPLICATE_IN_FILE"
     DUPLICATE_IN_PROVINCE = "DUPLICATE_IN_PROVINCE"
+    DUPLICATE_IN_OTHER_PROVINCE = "DUPLICATE_IN_OTHER_PROVINCE"
     MEMBERSHIP_ENDED = "MEMBERSHIP_ENDED"
 
 
@@ -39,6 +40,9 @@ ROW_MESSAGES: dict[RowProblemCode, str] = {
     RowProblemCode.DUPLICATE_IN_FILE: "与第 {detail} 行是同一证件号码（一证一会员）",
     RowProblemCode.DUPLICATE_IN_PROVINCE: (
         "该证件号码已登记为会员，所在：{detail}（一证一会员）；如需调整请办理会籍接转"
+    ),
+    RowProblemCode.DUPLICATE_IN_OTHER_PROVINCE: (
+        "该证件号码已在{detail}登记为会员（一证一会员）；如本人已调动，请办理跨省会籍接转"
     ),
     RowProblemCode.MEMBERSHIP_ENDED: "该会员已终止会籍（{detail}）；如重新入会请在系统中办理",
 }

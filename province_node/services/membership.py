@@ -9,14 +9,16 @@ the same moment, the database lets exactly one through and the other is told whe
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import exists, or_, select
 
-from exchange.standard import MemberVerdict, identity_token, validate_member
+from exchange.standard import MemberVerdict, identity_token, region_name, validate_member
 from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType, batch_payload
 from province_node.db.tables import (
+    IdentityCheck,
     Member,
     Membership,
     MembershipEvent,
@@ -29,11 +31,14 @@ from province_node.domain.access import Permission
 from province_node.domain.errors import DomainError, ErrorCode, InvalidInput, NotFound, RuleViolation
 from province_node.domain.lifecycle import EndReason, MembershipStatus, StatusChange, end_reason_of, next_status
 from province_node.domain.masking import mask_id_number, mask_phone
+from province_node.exchange_link.client import ClaimOutcome, ExchangeRefused, ExchangeUnavailable
 from province_node.services import audit
 from province_node.services.members import MemberRow, member_in_scope, open_id_number, open_phone
 from province_node.services.organisations import MEMBER_HOLDING_UNION_TYPES, organisation_in_scope
 from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
 from province_node.services.units import kept_in_scope
+
+_log = logging.getLogger(__name__)
 
 # Record fields (camelCase, as in STANDARD.md) and the member columns they are stored in.
 PERSON_COLUMNS = {
@@ -58,12 +63,33 @@ USER_STATUS_CHANGES = frozenset(
 
 
 class DuplicateMember(DomainError):
-    """The person is already a member in this province; ``where`` says where, as far as the caller may know."""
+    """The person is already a member, here or (``province``) in another province; ``where`` says where, as
+    far as the caller may know."""
 
-    def __init__(self, where: str, member_id: int | None) -> None:
-        super().__init__(ErrorCode.DUPLICATE_IN_PROVINCE, f"该证件号码已登记为会员，所在：{where}（一证一会员）")
+    def __init__(self, where: str, member_id: int | None, *, province: str | None = None) -> None:
+        code = ErrorCode.DUPLICATE_IN_OTHER_PROVINCE if province else ErrorCode.DUPLICATE_IN_PROVINCE
+        advice = "；如本人已调动，请办理跨省会籍接转" if province else ""
+        super().__init__(code, f"该证件号码已登记为会员，所在：{where}（一证一会员）{advice}")
         self.where = where
         self.member_id = member_id
+        self.province = province
+
+
+async def _claimed_nationally(uow: UnitOfWork, token: str) -> bool:
+    """Claim the person at the exchange before registering them: False when granted (or the node runs
+    alone), True when the exchange could not answer (the member is kept as active-pending-check and claimed
+    again by the relay); ``DuplicateMember`` when another province holds them."""
+    client = uow.tenant.exchange
+    if client is None:
+        return False
+    try:
+        answer = (await client.claim(uow.tenant.province, [token]))[token]
+    except (ExchangeUnavailable, ExchangeRefused) as exc:
+        _log.warning("tenant %s: claim not answered, member kept pending check: %s", uow.tenant.province, exc)
+        return True
+    if answer.outcome is ClaimOutcome.CONFLICT and answer.province:
+        raise DuplicateMember(region_name(answer.province + "0000") or answer.province, None, province=answer.province)
+    return False
 
 
 def _jsonable(value: object) -> object:
@@ -181,6 +207,7 @@ async def register_member(uow: UnitOfWork, record: Mapping[str, object]) -> Memb
     token = identity_token(uow.tenant.national_key, verdict.document)
     if await uow.db.scalar(select(Member.id).where(Member.token == token)) is not None:
         raise await _where_is(uow, token)
+    pending_check = await _claimed_nationally(uow, token)
     cipher = uow.tenant.cipher
     member = Member(
         token=token,
@@ -203,6 +230,8 @@ async def register_member(uow: UnitOfWork, record: Mapping[str, object]) -> Memb
         joined_on=joined if isinstance(joined, datetime.date) else None,
     )
     uow.db.add(membership)
+    if pending_check:
+        uow.db.add(IdentityCheck(member_id=member.id, state="pending"))
     row = MemberRow(member, membership)
     await _record_change(
         uow,

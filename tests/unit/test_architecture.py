@@ -6,6 +6,7 @@ import ast
 import sys
 from pathlib import Path
 
+import exchange.service
 import exchange.standard
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,6 +41,36 @@ def test_services_talk_over_http_not_by_importing_each_other() -> None:
     for package, others in forbidden.items():
         for path, names in imported_modules(REPO / package).items():
             assert not {name.split(".")[0] for name in names} & others, path
+
+
+def test_nodes_and_the_gateway_use_the_exchange_standard_and_protocol_but_never_its_service() -> None:
+    for package in ("province_node", "gateway"):
+        for path, names in imported_modules(REPO / package).items():
+            assert not any(name == "exchange.service" or name.startswith("exchange.service.") for name in names), path
+            assert all(name.split(".")[:2] in (["exchange", "standard"], ["exchange", "protocol"]) for name in names
+                       if name.split(".")[0] == "exchange" and name != "exchange"), path  # fmt: skip
+
+
+def test_the_exchange_protocol_does_not_import_the_exchange_service() -> None:
+    for path, names in imported_modules(REPO / "exchange" / "protocol").items():
+        assert not any(name.startswith("exchange.service") for name in names), path
+
+
+def test_the_exchange_rules_import_no_web_or_database_library() -> None:
+    forbidden = {"starlette", "sqlalchemy", "psycopg", "psycopg_pool", "alembic", "httpx"}
+    for path, names in imported_modules(REPO / "exchange" / "service" / "domain").items():
+        assert not {name.split(".")[0] for name in names} & forbidden, path
+        assert all(
+            name.startswith(("exchange.service.domain", "exchange.standard"))
+            for name in names
+            if name.startswith("exchange")
+        ), path
+
+
+def test_the_exchange_service_public_surface_lists_everything_it_exports() -> None:
+    public = {name for name in vars(exchange.service) if not name.startswith("_")}
+    modules = {name for name in public if type(getattr(exchange.service, name)).__name__ == "module"}
+    assert set(exchange.service.__all__) == public - modules
 
 
 def test_the_standard_public_surface_lists_everything_it_exports() -> None:

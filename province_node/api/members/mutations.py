@@ -27,10 +27,13 @@ class MemberSaved:
     member: MemberType
 
 
-@strawberry.type(description="The person is already a member in this province (一证一会员).")
+@strawberry.type(description="The person is already a member, in this province or another (一证一会员).")
 class DuplicateMemberError(Error):
     where: str = strawberry.field(description="Where the person is a member, as far as you may know.")
     existing: MemberType | None = strawberry.field(description="The existing member, when in your scope.")
+    province: str | None = strawberry.field(
+        description="Code of the other province holding the person, when not this one (from the exchange)."
+    )
 
 
 MemberResult = Annotated[
@@ -53,6 +56,7 @@ async def _member_result(info: Info, start: Callable[[], Awaitable[MemberRow]]) 
             message=duplicate.message,
             where=duplicate.where,
             existing=MemberType(row=existing) if existing else None,
+            province=duplicate.province,
         )
 
 

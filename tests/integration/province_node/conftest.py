@@ -98,7 +98,7 @@ async def tenant(node_settings: NodeSettings) -> AsyncIterator[Tenant]:
     """The Hunan tenant, for calling services directly."""
     opened = open_tenant(node_settings.tenants[0], node_settings)
     yield opened
-    await opened.engine.dispose()
+    await opened.aclose()
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ TABLES = {
     "audit_log",
     "outbox",
     "import_job",
+    "identity_check",
 }
 
 

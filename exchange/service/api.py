@@ -1,0 +1,179 @@
+"""The endpoints of PROTOCOL.md: each authenticates the peer, reads and checks the request, checks what
+the peer may do, and runs one transaction (or one read)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from exchange.service import wire
+from exchange.service.auth import Authenticator, acting_for, gateway_only, reading
+from exchange.service.db.pool import Pool, in_transaction
+from exchange.service.domain.claims import ClaimOutcome
+from exchange.service.errors import RequestTooLarge, SequenceGap
+from exchange.service.metrics import ExchangeMetrics
+from exchange.service.store import reads
+from exchange.service.store.claims import claim
+from exchange.service.store.events import apply_events
+from exchange.service.store.peers import Peer
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class Json(JSONResponse):
+    """JSON with Chinese as itself (people read these answers too)."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class ExchangeApi:
+    """The ``/v1`` endpoints over one pool, one authenticator and one set of metrics."""
+
+    def __init__(self, pool: Pool, authenticator: Authenticator, metrics: ExchangeMetrics, largest_body: int) -> None:
+        self.pool = pool
+        self.auth = authenticator
+        self.metrics = metrics
+        self.largest_body = largest_body
+
+    def routes(self) -> list[Route]:
+        """The routes of every endpoint, timed by endpoint."""
+        endpoints: list[tuple[str, Handler, str]] = [
+            ("/v1/claims", self.claims, "POST"),
+            ("/v1/events", self.events, "POST"),
+            ("/v1/progress", self.progress, "GET"),
+            ("/v1/conflicts", self.conflicts, "GET"),
+            ("/v1/verifications", self.verifications, "POST"),
+            ("/v1/identities", self.identities, "GET"),
+            ("/v1/aggregates", self.aggregates, "GET"),
+        ]
+        return [Route(path, self._timed(path, handler), methods=[method]) for path, handler, method in endpoints]
+
+    def _timed(self, path: str, handler: Handler) -> Handler:
+        latency = self.metrics.latency.labels(path)
+
+        async def timed(request: Request) -> Response:
+            started = time.perf_counter()
+            try:
+                return await handler(request)
+            finally:
+                latency.observe(time.perf_counter() - started)
+
+        return timed
+
+    async def _peer(self, request: Request) -> Peer:
+        return await self.auth.peer(request.headers.get("authorization"))
+
+    async def _document(self, request: Request) -> Any:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.largest_body:
+            raise RequestTooLarge(self.largest_body)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.largest_body:
+                raise RequestTooLarge(self.largest_body)
+            chunks.append(chunk)
+        return wire.parse_json(b"".join(chunks))
+
+    # -- endpoints ---------------------------------------------------------------------------------
+
+    async def claims(self, request: Request) -> Response:
+        """``POST /v1/claims``."""
+        peer = await self._peer(request)
+        asked = wire.claims_request(await self._document(request))
+        acting_for(peer, asked.province)
+        answers = await in_transaction(self.pool, lambda connection: claim(connection, asked.province, asked.tokens))
+        results = []
+        for token, answer in zip(asked.tokens, answers, strict=True):
+            result = {"token": token, "outcome": answer.outcome.value}
+            if answer.outcome is ClaimOutcome.CONFLICT:
+                result["province"] = answer.holder or ""
+            results.append(result)
+        for outcome in ClaimOutcome:
+            count = sum(1 for answer in answers if answer.outcome is outcome)
+            if count:
+                self.metrics.claims.labels(outcome.value).inc(count)
+        return Json({"results": results})
+
+    async def events(self, request: Request) -> Response:
+        """``POST /v1/events``."""
+        peer = await self._peer(request)
+        asked = wire.events_request(await self._document(request))
+        acting_for(peer, asked.province)
+        try:
+            done = await in_transaction(self.pool, lambda connection: apply_events(connection, asked))
+        except SequenceGap:
+            self.metrics.batches.labels(asked.province, "gap").inc()
+            raise
+        if done.batches_applied:
+            self.metrics.batches.labels(asked.province, "applied").inc(done.batches_applied)
+            self.metrics.events_applied.labels(asked.province).inc(done.events_applied)
+        if done.batches_duplicate:
+            self.metrics.batches.labels(asked.province, "duplicate").inc(done.batches_duplicate)
+        return Json({"acknowledged": done.acknowledged})
+
+    async def progress(self, request: Request) -> Response:
+        """``GET /v1/progress?province=``."""
+        peer = await self._peer(request)
+        province = wire.province(request.query_params.get("province"))
+        reading(peer, province)
+        async with self.pool.connection() as connection:
+            found = await reads.progress(connection, province)
+        return Json({"province": province, **_progress_json(found)})
+
+    async def conflicts(self, request: Request) -> Response:
+        """``GET /v1/conflicts?province=&state=&after=&limit=``."""
+        peer = await self._peer(request)
+        query = request.query_params
+        province = query.get("province")
+        if province is None:
+            gateway_only(peer, "不指定省份查询冲突")
+        else:
+            reading(peer, wire.province(province))
+        state = wire.conflict_state(query.get("state"))
+        after, limit = wire.after_id(query.get("after")), wire.limit(query.get("limit"))
+        async with self.pool.connection() as connection:
+            found = await reads.conflicts(connection, province, state, after, limit)
+        return Json({"conflicts": found, "next": found[-1]["id"] if len(found) == limit else None})
+
+    async def verifications(self, request: Request) -> Response:
+        """``POST /v1/verifications``."""
+        peer = await self._peer(request)
+        asked = wire.verification_request(await self._document(request))
+        async with self.pool.connection() as connection:
+            province = await reads.verify(connection, peer.id, asked.token, asked.purpose)
+        self.metrics.verifications.labels("member" if province else "not_member").inc()
+        return Json({"member": province is not None, "province": province})
+
+    async def identities(self, request: Request) -> Response:
+        """``GET /v1/identities?province=&after=&limit=``."""
+        peer = await self._peer(request)
+        query = request.query_params
+        province = wire.province(query.get("province"))
+        reading(peer, province)
+        after, limit = wire.after_token(query.get("after")), wire.limit(query.get("limit"))
+        async with self.pool.connection() as connection:
+            found = await reads.identities(connection, province, after, limit)
+        listed = [{"token": token, "status": status} for token, status in found]
+        return Json({"identities": listed, "next": found[-1][0] if len(found) == limit else None})
+
+    async def aggregates(self, request: Request) -> Response:
+        """``GET /v1/aggregates?groupBy=`` (any peer: counts only, no person in them)."""
+        await self._peer(request)
+        group_by = wire.group_by(request.query_params.get("groupBy"))
+        async with self.pool.connection() as connection:
+            rows = await reads.aggregates(connection, group_by)
+            progress = await reads.all_progress(connection)
+        return Json({"rows": rows, "provinces": {code: _progress_json(found) for code, found in progress.items()}})
+
+
+def _progress_json(progress: reads.Progress) -> dict[str, Any]:
+    at = progress.last_event_at
+    return {"acknowledged": progress.acknowledged, "lastEventAt": at.isoformat() if at else None}

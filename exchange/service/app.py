@@ -1,0 +1,107 @@
+"""The exchange's ASGI application: the ``/v1`` API of PROTOCOL.md, ``/healthz`` and ``/metrics``.
+
+``create_app(settings)`` builds everything per app (pool, peer cache, metrics registry); the pool opens
+and closes with the app's lifespan. Refusals become ``{"error": {...}}`` with their status; a database
+that cannot be reached, or contention that outlasted the retries, becomes ``503 UNAVAILABLE``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import psycopg
+import psycopg_pool
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from exchange.service.api import ExchangeApi, Json
+from exchange.service.auth import Authenticator
+from exchange.service.db import migrate
+from exchange.service.db.pool import create_pool
+from exchange.service.errors import ConcurrentChange, Refusal
+from exchange.service.metrics import ExchangeMetrics
+from exchange.service.settings import ExchangeSettings
+from exchange.service.store import reads
+
+_log = logging.getLogger(__name__)
+VERSION = "0.1.0"
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+def _check_schema_version(database_url: str) -> None:
+    current, head = migrate.current_revision(database_url), migrate.head_revision()
+    if current != head:
+        raise RuntimeError(
+            f"the exchange database is at revision {current}, the code expects {head}: run `unionfed exchange migrate`"
+        )
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, Refusal):
+        raise exc
+    return Json(exc.body(), status_code=exc.status)
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    _log.warning("exchange unavailable for %s: %s", request.url.path, exc)
+    body = {"error": {"code": "UNAVAILABLE", "message": "交换平台暂时无法处理请求，请稍后重试"}}
+    return Json(body, status_code=503, headers={"Retry-After": "1"})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, HTTPException):
+        raise exc
+    code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
+    message = {404: "没有这个接口", 405: "接口不支持这个请求方法"}.get(exc.status_code, str(exc.detail))
+    return Json({"error": {"code": code, "message": message}}, status_code=exc.status_code, headers=exc.headers)
+
+
+def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Starlette:
+    """The exchange app over the database of ``settings`` (its schema checked at startup unless told not)."""
+    pool = create_pool(settings.database_url, settings.pool_size)
+    metrics = ExchangeMetrics()
+    api = ExchangeApi(pool, Authenticator(pool, settings.peer_cache_seconds), metrics, settings.largest_request_bytes)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS), pool.connection() as connection:
+                await connection.execute("SELECT 1")
+        except Exception as exc:  # any failure means the exchange cannot serve
+            return Json({"status": "unavailable", "version": VERSION, "reason": type(exc).__name__}, status_code=503)
+        return Json({"status": "ok", "version": VERSION})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        with contextlib.suppress(psycopg.Error, psycopg_pool.PoolTimeout, TimeoutError):
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS), pool.connection() as connection:
+                metrics.conflicts_open.set(await reads.open_conflict_count(connection))
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if check_schema:
+            await asyncio.to_thread(_check_schema_version, settings.database_url)
+        await pool.open()
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    routes = [Route("/healthz", healthz), Route("/metrics", metrics_endpoint), *api.routes()]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            Refusal: _refused,
+            ConcurrentChange: _unavailable,
+            psycopg.OperationalError: _unavailable,
+            psycopg_pool.PoolTimeout: _unavailable,
+            HTTPException: _http_error,
+        },
+    )

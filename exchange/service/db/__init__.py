@@ -1,0 +1,1 @@
+"""The exchange's database: table definitions, migrations, the connection pool."""

@@ -1,0 +1,89 @@
+"""Errors of the exchange service.
+
+    ExchangeError                 root of everything the service raises on purpose
+    ├── Refusal                   a request refused with an HTTP status, a stable code, a Chinese message
+    │   ├── Unauthenticated       401: TOKEN_MISSING, TOKEN_INVALID, PEER_UNKNOWN, PEER_REVOKED
+    │   ├── ProvinceForbidden     403: PROVINCE_FORBIDDEN
+    │   ├── SequenceGap           409: SEQUENCE_GAP, with the seq expected
+    │   ├── RequestTooLarge       413: REQUEST_TOO_LARGE
+    │   └── InvalidRequest        422: REQUEST_INVALID, with the item's index and the field
+    └── ConcurrentChange          another transaction changed the same rows first: retry the transaction
+
+``app.py`` turns every ``Refusal`` into ``{"error": {"code", "message", ...}}`` with its status;
+database errors are translated where they happen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ExchangeError(Exception):
+    """Something the exchange service raises on purpose."""
+
+
+class Refusal(ExchangeError):
+    """A request refused; ``body()`` is the error document."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details
+
+    def body(self) -> dict[str, Any]:
+        """``{"error": {"code", "message", ...details}}``."""
+        return {"error": {"code": self.code, "message": self.message, **self.details}}
+
+
+class Unauthenticated(Refusal):
+    """No usable service token, or its peer is unknown or revoked."""
+
+    status = 401
+
+
+class ProvinceForbidden(Refusal):
+    """The peer may not act for this province, or may not call this endpoint."""
+
+    status = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__("PROVINCE_FORBIDDEN", message)
+
+
+class SequenceGap(Refusal):
+    """A batch of events does not follow the last one applied."""
+
+    status = 409
+
+    def __init__(self, expected: int, got: int) -> None:
+        super().__init__("SEQUENCE_GAP", f"事件批次不连续：应为第 {expected} 批，收到第 {got} 批", expected=expected)
+
+
+class RequestTooLarge(Refusal):
+    """The body is over the limit."""
+
+    status = 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__("REQUEST_TOO_LARGE", f"请求超过 {limit // 1024**2} MB，请分批发送")
+
+
+class InvalidRequest(Refusal):
+    """The body or the query is malformed; ``index`` (which item of the list) and ``field`` say where."""
+
+    status = 422
+
+    def __init__(self, message: str, *, field: str | None = None, index: int | None = None) -> None:
+        details: dict[str, Any] = {}
+        if index is not None:
+            details["index"] = index
+        if field is not None:
+            details["field"] = field
+        super().__init__("REQUEST_INVALID", message, **details)
+
+
+class ConcurrentChange(ExchangeError):
+    """A concurrent transaction inserted a row this one decided on as missing; the work is redone."""

@@ -1,0 +1,71 @@
+"""Configuration of the exchange process, read once from the environment.
+
+    UNIONFED_EXCHANGE_DATABASE_URL   the exchange's database (``postgresql://...``)
+    DATABASE_URL                     else: the PostgreSQL server; the exchange uses its database
+                                     ``unionfed_exchange``
+    UNIONFED_EXCHANGE_POOL_SIZE      database connections kept open (default 8)
+    UNIONFED_EXCHANGE_PEER_CACHE     seconds a peer's registry entry is cached (default 10): a revoked
+                                     peer is refused at most that long after ``peers revoke``
+
+Settings are plain data; nothing connects to anything when they are read.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+DATABASE_NAME: Final = "unionfed_exchange"
+LARGEST_REQUEST_BYTES: Final = 16 * 1024**2
+
+
+class SettingsError(ValueError):
+    """The configuration is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeSettings:
+    """Everything an exchange process needs to know."""
+
+    database_url: str  # libpq form, ``postgresql://``
+    pool_size: int = 8
+    peer_cache_seconds: float = 10.0
+    largest_request_bytes: int = LARGEST_REQUEST_BYTES
+
+
+def libpq_url(url: str) -> str:
+    """``url`` in the form psycopg connects with (``postgresql://``, without SQLAlchemy's driver)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def exchange_database_url(server_url: str) -> str:
+    """The URL of the exchange's database on the server of ``server_url``."""
+    parts = urllib.parse.urlsplit(libpq_url(server_url))
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
+
+
+def _number(environ: Mapping[str, str], name: str, default: str, low: float, high: float) -> float:
+    text = environ.get(name, default).strip()
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a number") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low:g} and {high:g}")
+    return value
+
+
+def exchange_settings(environ: Mapping[str, str]) -> ExchangeSettings:
+    """Read the exchange's settings from ``environ``; ``SettingsError`` says what is wrong."""
+    own = environ.get("UNIONFED_EXCHANGE_DATABASE_URL", "").strip()
+    server = environ.get("DATABASE_URL", "").strip()
+    if not own and not server:
+        raise SettingsError("neither UNIONFED_EXCHANGE_DATABASE_URL nor DATABASE_URL is set")
+    return ExchangeSettings(
+        database_url=libpq_url(own) if own else exchange_database_url(server),
+        pool_size=int(_number(environ, "UNIONFED_EXCHANGE_POOL_SIZE", "8", 1, 100)),
+        peer_cache_seconds=_number(environ, "UNIONFED_EXCHANGE_PEER_CACHE", "10", 0, 300),
+    )

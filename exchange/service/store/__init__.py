@@ -1,0 +1,1 @@
+"""The exchange's SQL: set-based statements over a psycopg connection, one module per concern."""

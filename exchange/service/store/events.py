@@ -1,0 +1,211 @@
+"""Applying a province's event batches: one transaction per request, set-based writes.
+
+The progress row of the province is locked first (a province's requests queue on it), then the index rows
+of every token the batches name, in token order. The ledger (``domain.index_rules``) decides in memory;
+then a few statements write the result: removed rows, new rows, changed rows, conflicts, summed tally
+deltas and the province's progress.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import psycopg
+
+from exchange.service.db.pool import Connection
+from exchange.service.domain import tally
+from exchange.service.domain.index_rules import IndexLedger
+from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, Dimensions, IndexRow, IndexStatus
+from exchange.service.errors import ConcurrentChange, SequenceGap
+from exchange.service.store.rows import lock_rows, open_conflicts
+from exchange.service.wire import EventsRequest, dimensions_json
+
+_ROW_COLUMNS: Final = ("token", "province", "status", *DIMENSION_COLUMNS, "last_seq")
+_COLUMNS: Final = ", ".join(_ROW_COLUMNS)
+# Rows are written through a staging table filled by COPY: Python formats text lines (cheap) instead of
+# adapting one array element at a time, and PostgreSQL's COPY parses them fast. The table lives as long
+# as the connection and is emptied at every commit.
+_STAGING: Final = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS identity_staging (
+    existed boolean NOT NULL, token char(64) NOT NULL, province char(2) NOT NULL, status text NOT NULL,
+    {", ".join(f"{column} {'smallint' if column == 'birth_year' else 'text'}" for column in DIMENSION_COLUMNS)},
+    last_seq bigint
+) ON COMMIT DELETE ROWS
+"""
+_COPY_STAGING: Final = f"COPY identity_staging (existed, {_COLUMNS}) FROM STDIN"
+# New rows: a plain insert; a concurrent insert of the same token fails it and the work is redone.
+_INSERT_ROWS: Final = f"INSERT INTO identity ({_COLUMNS}) SELECT {_COLUMNS} FROM identity_staging WHERE NOT existed"  # noqa: S608
+# Changed rows: locked by this transaction, so the upsert always updates.
+_UPDATE_ROWS: Final = f"""
+INSERT INTO identity ({_COLUMNS}) SELECT {_COLUMNS} FROM identity_staging WHERE existed
+ON CONFLICT (token) DO UPDATE SET
+    {", ".join(f"{column} = excluded.{column}" for column in _ROW_COLUMNS[1:])},
+    updated_at = now()
+"""  # noqa: S608 - constant column lists
+_DELETE_ROWS: Final = "DELETE FROM identity WHERE token = ANY(%b::bpchar[])"
+_UPDATE_CONFLICTS: Final = """
+UPDATE conflict SET claimant_status = u.status, claimant_dimensions = u.dimensions::jsonb,
+    resolution = u.resolution, resolved_by = u.resolved_by,
+    resolved_at = CASE WHEN u.resolution IS NULL THEN NULL ELSE now() END
+FROM unnest(%b::int8[], %b::text[], %b::text[], %b::text[], %b::bpchar[])
+    AS u(id, status, dimensions, resolution, resolved_by)
+WHERE conflict.id = u.id
+"""
+_INSERT_CONFLICTS: Final = """
+INSERT INTO conflict
+    (token, holder, claimant, claimant_status, claimant_dimensions, resolution, resolved_by, resolved_at)
+SELECT token, holder, claimant, status, dimensions::jsonb, resolution, resolved_by,
+       CASE WHEN resolution IS NULL THEN NULL ELSE now() END
+FROM unnest(%b::bpchar[], %b::bpchar[], %b::bpchar[], %b::text[], %b::text[], %b::text[], %b::bpchar[])
+    AS u(token, holder, claimant, status, dimensions, resolution, resolved_by)
+"""
+_ADD_TALLY: Final = """
+INSERT INTO tally (province, dimension, code, members)
+SELECT * FROM unnest(%b::bpchar[], %b::text[], %b::text[], %b::int8[])
+ON CONFLICT (province, dimension, code) DO UPDATE SET members = tally.members + excluded.members
+"""
+_ENSURE_PROGRESS: Final = "INSERT INTO province_progress (province) VALUES (%s) ON CONFLICT DO NOTHING"
+_LOCK_PROGRESS: Final = "SELECT acknowledged FROM province_progress WHERE province = %s FOR UPDATE"
+_RECORD_PROGRESS: Final = """
+UPDATE province_progress
+SET acknowledged = %s, events_applied = events_applied + %s, last_event_at = now() WHERE province = %s
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Ingested:
+    """What a request of events did."""
+
+    acknowledged: int
+    batches_applied: int
+    batches_duplicate: int
+    events_applied: int
+    conflicts_opened: int
+    conflicts_resolved: int
+
+
+async def apply_events(connection: Connection, request: EventsRequest) -> Ingested:
+    """Apply the batches of ``request`` after the province's last applied one (inside a transaction)."""
+    province = request.province
+    await connection.execute(_ENSURE_PROGRESS, (province,))
+    cursor = await connection.execute(_LOCK_PROGRESS, (province,))
+    record = await cursor.fetchone()
+    if record is None:
+        raise ConcurrentChange("the progress row disappeared")
+    acknowledged: int = record[0]
+    fresh = [batch for batch in request.batches if batch.seq > acknowledged]
+    duplicates = len(request.batches) - len(fresh)
+    if not fresh:
+        return Ingested(acknowledged, 0, duplicates, 0, 0, 0)
+    if fresh[0].seq != acknowledged + 1:
+        raise SequenceGap(acknowledged + 1, fresh[0].seq)
+
+    touched = {event.token for batch in fresh for event in batch.events}
+    touched |= {event.previous_token for batch in fresh for event in batch.events if event.previous_token}
+    tokens = sorted(touched)
+    rows = await lock_rows(connection, tokens)
+    ledger = IndexLedger(rows, await open_conflicts(connection, sorted(rows)))
+    last_seq: dict[str, int] = {}
+    events = 0
+    for batch in fresh:
+        for event in batch.events:
+            ledger.apply(event)
+            last_seq[event.token] = batch.seq
+            if event.previous_token:
+                last_seq[event.previous_token] = batch.seq
+        events += len(batch.events)
+
+    changes = ledger.changed_rows()
+    await _write_rows(connection, changes, last_seq)
+    conflicts = ledger.touched_conflicts()
+    await _write_conflicts(connection, conflicts)
+    await _add_tally(connection, tally.deltas(changes.values()))
+    await connection.execute(_RECORD_PROGRESS, (fresh[-1].seq, events, province))
+    opened = sum(1 for conflict in conflicts if conflict.id is None and conflict.open)
+    resolved = sum(1 for conflict in conflicts if conflict.id is not None and not conflict.open)
+    return Ingested(fresh[-1].seq, len(fresh), duplicates, events, opened, resolved)
+
+
+def _copy_value(value: str | int | None) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    return text.replace("\\", "\\\\") if "\\" in text else text  # codes are printable: no tab, no newline
+
+
+def _copy_lines(rows: Sequence[tuple[str, IndexRow]], existed: bool, last_seq: dict[str, int]) -> str:
+    """COPY text lines of ``rows``; the dimensions of alike people are formatted once."""
+    flag = "t" if existed else "f"
+    formatted: dict[tuple[str, IndexStatus, Dimensions], str] = {}
+    lines = []
+    for token, row in rows:
+        key = (row.province, row.status, row.dimensions)
+        middle = formatted.get(key)
+        if middle is None:
+            middle = formatted[key] = "\t".join([row.province, row.status.value, *map(_copy_value, row.dimensions)])
+        lines.append(f"{flag}\t{token}\t{middle}\t{_copy_value(last_seq.get(token))}\n")
+    return "".join(lines)
+
+
+async def _write_rows(
+    connection: Connection, changes: dict[str, tuple[IndexRow | None, IndexRow | None]], last_seq: dict[str, int]
+) -> None:
+    removed = sorted(token for token, (before, after) in changes.items() if after is None)
+    added = sorted((token, after) for token, (before, after) in changes.items() if before is None and after)
+    changed = sorted((token, after) for token, (before, after) in changes.items() if before is not None and after)
+    if removed:
+        await connection.execute(_DELETE_ROWS, (removed,))
+    if not added and not changed:
+        return
+    await connection.execute(_STAGING)
+    async with connection.cursor().copy(_COPY_STAGING) as copy:
+        await copy.write(_copy_lines(changed, True, last_seq) + _copy_lines(added, False, last_seq))
+    if changed:
+        await connection.execute(_UPDATE_ROWS)
+    if added:
+        try:
+            await connection.execute(_INSERT_ROWS)
+        except psycopg.errors.UniqueViolation as exc:
+            raise ConcurrentChange("another transaction inserted some of these tokens first") from exc
+
+
+async def _write_conflicts(connection: Connection, conflicts: list[Conflict]) -> None:
+    stored = [conflict for conflict in conflicts if conflict.id is not None]
+    new = [conflict for conflict in conflicts if conflict.id is None]
+    if stored:  # first, so that a conflict resolved and reopened for the same claimant stays unique
+        await connection.execute(
+            _UPDATE_CONFLICTS,
+            (
+                [conflict.id for conflict in stored],
+                [conflict.claimant_status.value for conflict in stored],
+                [json.dumps(dimensions_json(conflict.claimant_dimensions)) for conflict in stored],
+                [conflict.resolution.value if conflict.resolution else None for conflict in stored],
+                [conflict.resolved_by for conflict in stored],
+            ),
+        )
+    if new:
+        await connection.execute(
+            _INSERT_CONFLICTS,
+            (
+                [conflict.token for conflict in new],
+                [conflict.holder for conflict in new],
+                [conflict.claimant for conflict in new],
+                [conflict.claimant_status.value for conflict in new],
+                [json.dumps(dimensions_json(conflict.claimant_dimensions)) for conflict in new],
+                [conflict.resolution.value if conflict.resolution else None for conflict in new],
+                [conflict.resolved_by for conflict in new],
+            ),
+        )
+
+
+async def _add_tally(connection: Connection, deltas: dict[tally.TallyKey, int]) -> None:
+    if not deltas:
+        return
+    keys = sorted(deltas)  # a fixed order: two provinces' requests never lock tally rows crosswise
+    await connection.execute(
+        _ADD_TALLY,
+        ([key[0] for key in keys], [key[1] for key in keys], [key[2] for key in keys], [deltas[key] for key in keys]),
+    )

@@ -1,0 +1,54 @@
+"""Reading index rows and open conflicts of a set of tokens, locked for the transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+from exchange.service.db.pool import Connection
+from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow, IndexStatus
+from exchange.service.wire import dimensions_from_json
+
+ROW_COLUMNS: Final = ", ".join(("token", "province", "status", *DIMENSION_COLUMNS))
+_STATUS: Final = {status.value: status for status in IndexStatus}
+
+# One index lookup per token (pruned to its partition), in the order given: sorted, so two writers of
+# overlapping tokens queue instead of deadlocking. (``token = ANY(...)`` would probe every partition
+# with the whole array.)
+_LOCK_ROWS: Final = f"""
+SELECT locked.* FROM unnest(%b::bpchar[]) AS wanted(token)
+CROSS JOIN LATERAL (SELECT {ROW_COLUMNS} FROM identity WHERE identity.token = wanted.token FOR UPDATE) AS locked
+"""  # noqa: S608 - constant column lists
+_OPEN_CONFLICTS: Final = """
+SELECT id, token, holder, claimant, claimant_status, claimant_dimensions FROM conflict
+WHERE resolved_at IS NULL AND token = ANY(%b::bpchar[]) ORDER BY id
+"""
+
+
+def index_row(record: Sequence[Any]) -> IndexRow:
+    """An ``IndexRow`` from ``(token, province, status, *dimensions)``."""
+    return IndexRow(record[1], _STATUS[record[2]], tuple(record[3:]))
+
+
+async def lock_rows(connection: Connection, tokens: Sequence[str]) -> dict[str, IndexRow]:
+    """The rows of ``tokens`` (sorted), locked until the transaction ends."""
+    cursor = await connection.execute(_LOCK_ROWS, (list(tokens),))
+    return {record[0]: index_row(record) for record in await cursor.fetchall()}
+
+
+async def open_conflicts(connection: Connection, tokens: Sequence[str]) -> list[Conflict]:
+    """The open conflicts of ``tokens``, oldest first (their rows are locked by ``lock_rows``)."""
+    if not tokens:
+        return []
+    cursor = await connection.execute(_OPEN_CONFLICTS, (list(tokens),))
+    return [
+        Conflict(
+            id=conflict_id,
+            token=token,
+            holder=holder,
+            claimant=claimant,
+            claimant_status=_STATUS[status],
+            claimant_dimensions=dimensions_from_json(dimensions),
+        )
+        for conflict_id, token, holder, claimant, status, dimensions in await cursor.fetchall()
+    ]

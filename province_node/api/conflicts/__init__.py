@@ -1,0 +1,1 @@
+"""Identity conflicts the exchange recorded, shown beside this province's members."""

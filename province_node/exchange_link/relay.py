@@ -1,0 +1,214 @@
+"""The outbox relay: delivers a tenant's membership events to the exchange, exactly once in effect.
+
+    outbox rows ──sequence──► seq 1, 2, 3 … (in commit order, gap-free) ──send──► exchange ──ack──► sent_at
+
+Sequence numbers are given only to committed rows (a transaction that commits late gets a later number,
+never a skipped one), under an advisory lock so two relays of one tenant never number the same row. The
+exchange records (province, seq) with the effect, so a redelivery changes nothing; after a restart the
+relay asks the exchange where it stands and resumes after that. When the exchange is down the relay waits
+with exponential backoff and the events wait in the outbox. Members registered while the exchange was
+unreachable (identity check ``pending``) are claimed again here, and marked ``conflict`` when another
+province holds them.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import anyio
+from sqlalchemy import text
+
+from province_node.exchange_link.client import (
+    ClaimOutcome,
+    ExchangeClient,
+    ExchangeRefused,
+    ExchangeUnavailable,
+)
+from province_node.tenant import Tenant
+
+BATCHES_PER_REQUEST: Final = 500
+EVENTS_PER_REQUEST: Final = 20_000
+SEQUENCED_PER_PASS: Final = 10_000
+CHECKS_PER_PASS: Final = 5_000
+LONGEST_BACKOFF: Final = 30.0
+_log = logging.getLogger(__name__)
+
+_SEQUENCE = text("""
+WITH last AS (SELECT coalesce(max(seq), 0) AS seq FROM outbox),
+     todo AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM outbox
+              WHERE seq IS NULL ORDER BY id LIMIT :limit)
+UPDATE outbox SET seq = last.seq + todo.n FROM todo, last WHERE outbox.id = todo.id
+""")
+_UNSENT = text("""
+SELECT seq, event_count, payload FROM outbox
+WHERE seq IS NOT NULL AND sent_at IS NULL AND seq > :after ORDER BY seq LIMIT :limit
+""")
+_MEASURE = text("""
+SELECT (SELECT coalesce(sum(event_count), 0) FROM outbox WHERE sent_at IS NULL),
+       (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox WHERE sent_at IS NULL),
+       (SELECT count(*) FROM identity_check WHERE state = 'pending'),
+       (SELECT count(*) FROM identity_check WHERE state = 'conflict')
+""")
+_PENDING = text("""
+SELECT m.id, m.token FROM identity_check c JOIN member m ON m.id = c.member_id
+WHERE c.state = 'pending' ORDER BY c.member_id LIMIT :limit
+""")
+
+
+@dataclass
+class RelayState:
+    """What the relay knows and has done, for metrics and tests."""
+
+    acknowledged: int | None = None  # the exchange's last applied seq, once asked
+    delivered_events: int = 0
+    failures: int = 0
+    last_error: str | None = None
+    checks: dict[str, int] = field(default_factory=dict)
+    unsent_events: int = 0  # in the outbox, not yet acknowledged
+    lag_seconds: float = 0.0  # age of the oldest unacknowledged outbox row
+    pending_checks: int = 0  # members kept active-pending-check
+    conflicts: int = 0  # members another province also holds
+    measured_at: float = 0.0
+
+
+class OutboxRelay:
+    """Relays one tenant's outbox to the exchange; ``run`` until cancelled."""
+
+    def __init__(self, tenant: Tenant, client: ExchangeClient, *, interval: float = 0.2) -> None:
+        self.tenant = tenant
+        self.client = client
+        self.interval = interval
+        self.state = RelayState()
+
+    async def run(self) -> None:
+        """Relay forever: deliver, re-check pending members, wait; back off while the exchange is down."""
+        backoff = 0.5
+        while True:
+            try:
+                busy = await self.pass_once()
+                backoff = 0.5
+            except ExchangeUnavailable as exc:
+                self._failed(str(exc))
+                await self.measure()
+                await anyio.sleep(backoff * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not a secret
+                backoff = min(backoff * 2, LONGEST_BACKOFF)
+                continue
+            except ExchangeRefused as exc:
+                self._failed(str(exc))
+                await anyio.sleep(LONGEST_BACKOFF if exc.status in (401, 403) else backoff)
+                continue
+            if not busy:
+                await anyio.sleep(self.interval)
+
+    def _failed(self, error: str) -> None:
+        self.state.failures += 1
+        if error != self.state.last_error:
+            _log.warning("tenant %s: exchange relay: %s", self.tenant.province, error)
+        self.state.last_error = error
+
+    async def pass_once(self) -> bool:
+        """One round: number new rows, deliver what is unsent, re-claim pending members. True when there
+        was work (so the next round starts at once)."""
+        if self.state.acknowledged is None:
+            await self.resume()
+        await self.sequence()
+        delivered = await self.deliver()
+        checked = await self.recheck_pending()
+        self.state.last_error = None
+        await self.measure()
+        return delivered > 0 or checked > 0
+
+    async def measure(self, *, every: float = 1.0) -> None:
+        """Refresh the figures the metrics show (at most once per ``every`` seconds)."""
+        now = time.monotonic()
+        if now - self.state.measured_at < every:
+            return
+        async with self.tenant.engine.connect() as connection:
+            unsent, lag, pending, conflicts = (await connection.execute(_MEASURE)).one()
+        self.state.unsent_events, self.state.lag_seconds = int(unsent), float(lag)
+        self.state.pending_checks, self.state.conflicts = int(pending), int(conflicts)
+        self.state.measured_at = now
+
+    async def resume(self) -> None:
+        """Ask the exchange where it stands; rows up to there are sent, rows after it are not."""
+        acknowledged = await self.client.progress(self.tenant.province)
+        async with self.tenant.engine.begin() as connection:
+            await connection.execute(
+                text("UPDATE outbox SET sent_at = now() WHERE seq <= :seq AND sent_at IS NULL"), {"seq": acknowledged}
+            )
+            await connection.execute(
+                text("UPDATE outbox SET sent_at = NULL WHERE seq > :seq AND sent_at IS NOT NULL"),
+                {"seq": acknowledged},
+            )
+        self.state.acknowledged = acknowledged
+
+    async def sequence(self) -> int:
+        """Number the committed rows that have no sequence yet; how many were numbered."""
+        async with self.tenant.engine.begin() as connection:
+            await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('unionfed-outbox-sequence'))"))
+            result = await connection.execute(_SEQUENCE, {"limit": SEQUENCED_PER_PASS})
+        return int(result.rowcount or 0)
+
+    async def deliver(self) -> int:
+        """Send the next unsent rows in one request; the number of events the exchange acknowledged."""
+        after = self.state.acknowledged or 0
+        async with self.tenant.engine.connect() as connection:
+            rows = (await connection.execute(_UNSENT, {"after": after, "limit": BATCHES_PER_REQUEST})).all()
+        batches: list[dict[str, Any]] = []
+        events = 0
+        for seq, count, payload in rows:
+            if batches and events + count > EVENTS_PER_REQUEST:
+                break
+            batches.append({"seq": seq, "events": payload["events"]})
+            events += count
+        if not batches:
+            return 0
+        try:
+            acknowledged = await self.client.send_events(self.tenant.province, batches)
+        except ExchangeRefused as exc:
+            if exc.code == "SEQUENCE_GAP":  # the exchange lost or never had earlier batches: resend from there
+                _log.warning("tenant %s: exchange expects seq %s", self.tenant.province, exc.body.get("expected"))
+                await self.resume()
+                return 1
+            raise
+        async with self.tenant.engine.begin() as connection:
+            await connection.execute(
+                text("UPDATE outbox SET sent_at = now() WHERE seq <= :seq AND sent_at IS NULL"), {"seq": acknowledged}
+            )
+        self.state.acknowledged = acknowledged
+        delivered = sum(len(batch["events"]) for batch in batches if batch["seq"] <= acknowledged)
+        self.state.delivered_events += delivered
+        return delivered
+
+    async def recheck_pending(self) -> int:
+        """Claim again the members registered while the exchange was unreachable; how many were settled."""
+        async with self.tenant.engine.connect() as connection:
+            pending = (await connection.execute(_PENDING, {"limit": CHECKS_PER_PASS})).all()
+        if not pending:
+            return 0
+        answers = await self.client.claim(self.tenant.province, [token for _, token in pending])
+        confirmed = [member_id for member_id, token in pending if answers[token].outcome is not ClaimOutcome.CONFLICT]
+        conflicts = [
+            {"member": member_id, "province": answers[token].province}
+            for member_id, token in pending
+            if answers[token].outcome is ClaimOutcome.CONFLICT
+        ]
+        async with self.tenant.engine.begin() as connection:
+            if confirmed:
+                await connection.execute(
+                    text("DELETE FROM identity_check WHERE member_id = ANY(:ids) AND state = 'pending'"),
+                    {"ids": confirmed},
+                )
+            if conflicts:
+                await connection.execute(
+                    text("""UPDATE identity_check SET state = 'conflict', province = :province, checked_at = now()
+                            WHERE member_id = :member AND state = 'pending'"""),
+                    conflicts,
+                )
+        self.state.checks["confirmed"] = self.state.checks.get("confirmed", 0) + len(confirmed)
+        self.state.checks["conflict"] = self.state.checks.get("conflict", 0) + len(conflicts)
+        return len(pending)

@@ -1,0 +1,121 @@
+"""The Hunan node and the exchange as separate processes over real HTTP: members reach the index exactly
+once, a person held by another province is refused, and one registered while the exchange was down is
+kept pending, claimed again later and recorded as a conflict both sides can see."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Awaitable, Callable
+
+import anyio
+import pytest
+
+from exchange.protocol.service_tokens import PeerKey
+from province_node.exchange_link.client import ClaimOutcome, ExchangeClient
+from province_node.exchange_link.reconcile import Reconciliation, reconcile
+from province_node.tenant import Tenant
+from tests.e2e.processes import Service
+from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET, GraphQLClient, scalar
+from tests.integration.province_node.test_members import furong_input, register
+from tests.integration.province_node.world import World
+
+pytestmark = pytest.mark.anyio
+
+CONFLICTS = """{ identityConflicts { unavailable conflicts { otherProvince otherProvinceName heldHere
+    member { name } } } }"""
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, seconds: float = 30) -> None:
+    """Wait until ``check`` holds (the relay works in the background)."""
+    with anyio.fail_after(seconds):
+        while not await check():
+            await anyio.sleep(0.1)
+
+
+async def reconciled(tenant: Tenant) -> Reconciliation:
+    """The reconciliation of the tenant once its outbox is empty and nothing differs."""
+    assert tenant.exchange is not None
+    found: list[Reconciliation] = []
+
+    async def clean() -> bool:
+        found[:] = [await reconcile(tenant, tenant.exchange)]  # type: ignore[arg-type]
+        return found[0].unsent_events == 0 and found[0].differences == 0
+
+    await eventually(clean)
+    return found[0]
+
+
+async def test_the_provinces_members_reach_the_index_and_reconcile_without_difference(
+    world: World, client: object
+) -> None:
+    report = await reconciled(world.tenant)
+    assert report.index_current == report.node_current > 0
+    assert await scalar(world.tenant, "SELECT count(*) FROM outbox WHERE seq IS NULL OR sent_at IS NULL") == 0
+
+
+async def test_a_person_another_province_holds_is_refused_with_the_province(
+    world: World, furong_clerk: GraphQLClient, hubei: ExchangeClient
+) -> None:
+    fields = furong_input(world)
+    token = await _token_of(world, fields)
+    assert (await hubei.claim("42", [token]))[token].outcome is ClaimOutcome.GRANTED
+    result = await register(furong_clerk, fields)
+    assert result["__typename"] == "DuplicateMemberError"
+    assert result["code"] == "DUPLICATE_IN_OTHER_PROVINCE"
+    assert "湖北省" in result["where"]
+
+
+async def test_a_member_registered_while_the_exchange_is_down_is_kept_and_the_conflict_recorded_later(
+    world: World, furong_clerk: GraphQLClient, hubei: ExchangeClient, exchange_service: Service
+) -> None:
+    fields = furong_input(world)
+    token = await _token_of(world, fields)
+    await hubei.claim("42", [token])  # Hubei registers the person first
+    exchange_service.kill()
+    result = await register(furong_clerk, fields)
+    assert result["__typename"] == "MemberSaved"  # the clerk's work is not lost
+    assert await scalar(world.tenant, "SELECT count(*) FROM identity_check WHERE state = 'pending'") == 1
+    exchange_service.start()
+
+    async def recorded() -> bool:
+        return bool(await scalar(world.tenant, "SELECT count(*) FROM identity_check WHERE state = 'conflict'"))
+
+    await eventually(recorded)
+    listed = (await furong_clerk.data(CONFLICTS))["identityConflicts"]
+    assert listed["unavailable"] is None
+    assert [(c["otherProvince"], c["member"]["name"]) for c in listed["conflicts"]] == [("42", fields["name"])]
+    hubei_side = await hubei.conflicts("42")
+    assert [(c["holder"], c["claimant"]) for c in hubei_side] == [("42", "43")]
+
+
+async def _token_of(world: World, fields: dict[str, object]) -> str:
+    from exchange.standard import identity_token, validate_id_number
+
+    verdict = validate_id_number("01", str(fields["idNumber"]))
+    assert verdict.document is not None
+    return identity_token(world.tenant.national_key, verdict.document)
+
+
+async def test_the_reconcile_command_reports_no_difference_once_synced(
+    world: World, client: object, database_url: str, exchange_service: Service, hunan_key: PeerKey
+) -> None:
+    await reconciled(world.tenant)
+    environment = {
+        **os.environ,
+        "UNIONFED_TENANTS": "43:hunan",
+        "UNIONFED_DATABASE_URL_43": database_url,
+        "UNIONFED_NATIONAL_KEY": NATIONAL_SECRET.hex(),
+        "UNIONFED_NODE_SECRET": NODE_SECRET.hex(),
+        "UNIONFED_EXCHANGE_URL": exchange_service.url,
+        "UNIONFED_NODE_ID": "node-hunan",
+        "UNIONFED_NODE_KEY": json.dumps(hunan_key.private_jwk()),
+    }
+    done = await anyio.run_process(
+        [sys.executable, "-m", "unionfed", "exchange", "reconcile"], env=environment, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["province"], report["differences"], report["unsentEvents"]) == ("43", 0, 0)
+    assert report["nodeCurrent"] == report["indexCurrent"] > 0

@@ -1,0 +1,89 @@
+"""Service authentication and what each peer may do."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import psycopg
+import pytest
+
+from exchange.protocol.service_tokens import PeerKey, service_token
+from exchange.service.store.peers import revoke_peer
+from tests.integration.exchange.conftest import PeerClient, person
+
+pytestmark = pytest.mark.anyio
+CLAIM = {"province": "43", "tokens": [person(1)]}
+
+
+async def code_of(response: httpx.Response) -> tuple[int, str]:
+    return response.status_code, response.json()["error"]["code"]
+
+
+async def test_a_request_without_a_token_is_refused(http: httpx.AsyncClient) -> None:
+    assert await code_of(await http.post("/v1/claims", json=CLAIM)) == (401, "TOKEN_MISSING")
+
+
+async def test_a_malformed_token_is_refused(http: httpx.AsyncClient) -> None:
+    response = await http.post("/v1/claims", json=CLAIM, headers={"Authorization": "Bearer not.a.jwt"})
+    assert await code_of(response) == (401, "TOKEN_INVALID")
+
+
+async def test_a_token_of_an_unknown_peer_is_refused(http: httpx.AsyncClient) -> None:
+    token = service_token(PeerKey.generate("node-nowhere"))
+    response = await http.post("/v1/claims", json=CLAIM, headers={"Authorization": f"Bearer {token}"})
+    assert await code_of(response) == (401, "PEER_UNKNOWN")
+
+
+async def test_a_token_signed_by_another_key_is_refused(hunan: PeerClient) -> None:
+    forged = service_token(PeerKey.generate("node-hunan"))
+    response = await hunan.http.post("/v1/claims", json=CLAIM, headers={"Authorization": f"Bearer {forged}"})
+    assert await code_of(response) == (401, "TOKEN_INVALID")
+
+
+async def test_an_expired_token_is_refused(hunan: PeerClient) -> None:
+    old = service_token(hunan.key, now=time.time() - 3600)
+    response = await hunan.http.post("/v1/claims", json=CLAIM, headers={"Authorization": f"Bearer {old}"})
+    assert await code_of(response) == (401, "TOKEN_INVALID")
+
+
+async def test_a_revoked_peer_is_refused(hunan: PeerClient, exchange_database_url: str) -> None:
+    async with await psycopg.AsyncConnection.connect(exchange_database_url, autocommit=True) as connection:
+        await revoke_peer(connection, "node-hunan")
+    assert await code_of(await hunan.post("/v1/claims", CLAIM)) == (401, "PEER_REVOKED")
+
+
+async def test_a_node_may_not_act_for_a_province_it_does_not_serve(hubei: PeerClient) -> None:
+    response = await hubei.post("/v1/claims", CLAIM)
+    assert await code_of(response) == (403, "PROVINCE_FORBIDDEN")
+    assert "43" in response.json()["error"]["message"]
+
+
+async def test_a_node_may_not_read_the_progress_of_another_province(hubei: PeerClient) -> None:
+    assert await code_of(await hubei.get("/v1/progress", province="43")) == (403, "PROVINCE_FORBIDDEN")
+
+
+async def test_the_gateway_may_not_send_claims_or_events(gateway: PeerClient) -> None:
+    assert await code_of(await gateway.post("/v1/claims", CLAIM)) == (403, "PROVINCE_FORBIDDEN")
+
+
+async def test_a_malformed_body_is_refused_with_a_chinese_message_and_the_index(hunan: PeerClient) -> None:
+    response = await hunan.post("/v1/claims", {"province": "43", "tokens": [person(1), "ABC"]})
+    assert await code_of(response) == (422, "REQUEST_INVALID")
+    error = response.json()["error"]
+    assert error["index"] == 1
+    assert "身份令牌" in error["message"]
+
+
+async def test_a_body_that_is_not_json_is_refused(hunan: PeerClient) -> None:
+    response = await hunan.http.post("/v1/claims", content=b"{", headers=hunan.headers())
+    assert await code_of(response) == (422, "REQUEST_INVALID")
+
+
+async def test_a_body_over_sixteen_megabytes_is_refused(hunan: PeerClient) -> None:
+    response = await hunan.http.post("/v1/events", content=b" " * (16 * 1024**2 + 1), headers=hunan.headers())
+    assert await code_of(response) == (413, "REQUEST_TOO_LARGE")
+
+
+async def test_an_unknown_endpoint_answers_in_the_error_format(http: httpx.AsyncClient) -> None:
+    assert await code_of(await http.get("/v1/nothing")) == (404, "NOT_FOUND")

@@ -1,0 +1,91 @@
+"""Event ingestion: exactly once in effect, in sequence (PROTOCOL.md, "Events")."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.exchange.conftest import PeerClient, event, person, query
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_events_are_applied_and_acknowledged(hunan: PeerClient, exchange_database_url: str) -> None:
+    assert await hunan.applied("43", 1, event(person(1), "43", gender="2", birth_year=1985)) == 1
+    rows = query(exchange_database_url, "SELECT province, status, gender, birth_year, last_seq FROM identity")
+    assert rows == [("43", "active", "2", 1985, 1)]
+
+
+async def test_a_claim_is_confirmed_by_the_registration_event(hunan: PeerClient, exchange_database_url: str) -> None:
+    await hunan.claim("43", [person(1)])
+    await hunan.applied("43", 1, event(person(1), "43"))
+    assert query(exchange_database_url, "SELECT status FROM identity") == [("active",)]
+
+
+async def test_a_redelivered_batch_is_skipped_and_applies_nothing_twice(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    await hunan.applied("43", 1, event(person(1), "43"), event(person(2), "43"))
+    tally = query(exchange_database_url, "SELECT * FROM tally ORDER BY 1, 2, 3")
+    assert await hunan.applied("43", 1, event(person(1), "43"), event(person(2), "43")) == 1
+    assert query(exchange_database_url, "SELECT * FROM tally ORDER BY 1, 2, 3") == tally
+    assert query(exchange_database_url, "SELECT events_applied FROM province_progress") == [(2,)]
+
+
+async def test_a_batch_beyond_the_next_is_refused_with_the_seq_expected(hunan: PeerClient) -> None:
+    await hunan.applied("43", 1, event(person(1), "43"))
+    response = await hunan.send("43", 3, event(person(2), "43"))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "SEQUENCE_GAP"
+    assert response.json()["error"]["expected"] == 2
+    assert await hunan.applied("43", 2, event(person(2), "43")) == 2
+    assert await hunan.applied("43", 3, event(person(3), "43")) == 3
+
+
+async def test_a_refused_batch_changes_nothing(hunan: PeerClient, exchange_database_url: str) -> None:
+    await hunan.send("43", 2, event(person(1), "43"))
+    assert query(exchange_database_url, "SELECT count(*) FROM identity") == [(0,)]
+
+
+async def test_a_request_may_repeat_applied_batches_and_add_new_ones(hunan: PeerClient) -> None:
+    await hunan.applied("43", 1, event(person(1), "43"))
+    body = {
+        "province": "43",
+        "batches": [{"seq": 1, "events": [event(person(1), "43")]}, {"seq": 2, "events": [event(person(2), "43")]}],
+    }
+    response = await hunan.post("/v1/events", body)
+    assert response.json() == {"acknowledged": 2}
+
+
+async def test_several_events_of_one_token_in_one_request_apply_in_order(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    body = {
+        "province": "43",
+        "batches": [
+            {"seq": 1, "events": [event(person(1), "43"), event(person(1), "43", "retired")]},
+            {"seq": 2, "events": [event(person(1), "43", "reserved", gender="1")]},
+        ],
+    }
+    assert (await hunan.post("/v1/events", body)).json() == {"acknowledged": 2}
+    assert query(exchange_database_url, "SELECT status, gender, last_seq FROM identity") == [("reserved", "1", 2)]
+
+
+async def test_a_previous_token_of_the_province_is_replaced_by_the_corrected_one(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    await hunan.applied("43", 1, event(person(1), "43", gender="1"))
+    await hunan.applied("43", 2, event(person(2), "43", gender="1", previous=person(1)))
+    assert query(exchange_database_url, "SELECT token FROM identity") == [(person(2),)]
+    assert query(exchange_database_url, "SELECT members FROM tally WHERE dimension = 'total'") == [(1,)]
+
+
+async def test_the_progress_says_where_a_node_resumes(hunan: PeerClient) -> None:
+    assert (await hunan.get("/v1/progress", province="43")).json() == {
+        "province": "43",
+        "acknowledged": 0,
+        "lastEventAt": None,
+    }
+    await hunan.applied("43", 1, event(person(1), "43"))
+    progress = (await hunan.get("/v1/progress", province="43")).json()
+    assert progress["acknowledged"] == 1
+    assert progress["lastEventAt"] is not None

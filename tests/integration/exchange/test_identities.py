@@ -1,0 +1,36 @@
+"""The index listing of a province, for reconciliation: token order, in pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.exchange.conftest import PeerClient, event, person
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_listing_pages_through_the_province_rows_in_token_order(hunan: PeerClient, hubei: PeerClient) -> None:
+    await hunan.applied("43", 1, *(event(person(n), "43") for n in range(5)))
+    await hubei.applied("42", 1, event(person(99), "42"))
+    first = (await hunan.get("/v1/identities", province="43", limit=3)).json()
+    second = (await hunan.get("/v1/identities", province="43", limit=3, after=first["next"])).json()
+    listed = [row["token"] for row in first["identities"] + second["identities"]]
+    assert listed == sorted(person(n) for n in range(5))
+    assert second["next"] is None
+    assert {row["status"] for row in first["identities"]} == {"active"}
+
+
+async def test_a_node_may_not_list_another_province(hunan: PeerClient) -> None:
+    response = await hunan.get("/v1/identities", province="42")
+    assert response.status_code == 403
+
+
+async def test_the_gateway_may_list_any_province(hunan: PeerClient, gateway: PeerClient) -> None:
+    await hunan.claim("43", [person(1)])
+    listed = (await gateway.get("/v1/identities", province="43")).json()["identities"]
+    assert listed == [{"token": person(1), "status": "claimed"}]
+
+
+async def test_a_page_size_over_the_limit_is_refused(hunan: PeerClient) -> None:
+    response = await hunan.get("/v1/identities", province="43", limit=10_001)
+    assert response.status_code == 422
