@@ -8,68 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.engine import URL, Connection
+from unionfed.schema_migrations import Migrations
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATIONS = Migrations(MIGRATIONS)
 
-
-def _url(database_url: str) -> URL:
-    return make_url(database_url).set(drivername="postgresql+psycopg")
-
-
-def _config(connection: Connection | None = None) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if connection is not None:
-        config.attributes["connection"] = connection
-    return config
-
-
-def head_revision() -> str:
-    """The revision the code expects the database to be at."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    if head is None:
-        raise RuntimeError("no migrations found")
-    return head
-
-
-def create_database_if_missing(database_url: str) -> bool:
-    """Create the database of ``database_url`` on its server unless it exists; True when created."""
-    url = _url(database_url)
-    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            exists = connection.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
-            ).first()
-            if exists:
-                return False
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-            return True
-    finally:
-        engine.dispose()
-
-
-def upgrade(database_url: str) -> None:
-    """Run every migration the database has not had yet."""
-    engine = create_engine(_url(database_url))
-    try:
-        with engine.begin() as connection:
-            command.upgrade(_config(connection), "head")
-    finally:
-        engine.dispose()
-
-
-def current_revision(database_url: str) -> str | None:
-    """The revision the database is at (``None`` for an empty database)."""
-    engine = create_engine(_url(database_url))
-    try:
-        with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
+head_revision = _MIGRATIONS.head_revision
+create_database_if_missing = _MIGRATIONS.create_database_if_missing
+upgrade = _MIGRATIONS.upgrade
+current_revision = _MIGRATIONS.current_revision
