@@ -29,7 +29,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema import BaseSchema
 
-from province_node.api.context import Context
+from province_node.api.context import Context, authenticate_bearer
 from province_node.api.schema import build_schema
 from province_node.db import migrate
 from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
@@ -37,7 +37,7 @@ from province_node.exchange_link.relay import OutboxRelay
 from province_node.metrics import NodeMetrics
 from province_node.rosters.jobs import LARGEST_UPLOAD_BYTES, ImportJobs
 from province_node.rosters.routes import RosterFiles
-from province_node.services import accounts, audit
+from province_node.services import audit
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.settings import NodeSettings
 from province_node.tenant import Tenant, open_tenant
@@ -46,6 +46,7 @@ _log = logging.getLogger(__name__)
 VERSION = "0.1.0"
 # A roster upload is the only large request: the upload limit and a little room for the multipart envelope.
 LARGEST_REQUEST_BYTES = LARGEST_UPLOAD_BYTES + 1024**2
+RELAY_STOP_SECONDS = 10.0  # a relay still busy this long after shutdown began is cancelled
 
 
 class TenantGraphQL(GraphQL[Context, None]):
@@ -90,7 +91,7 @@ class TenantGraphQL(GraphQL[Context, None]):
             try:
                 if scheme.lower() != "bearer" or not token:
                     raise RuleViolation(ErrorCode.UNAUTHENTICATED, "Authorization 头应为 “Bearer <登录凭证>”")
-                caller = await accounts.authenticate(UnitOfWork(db, self.tenant, None), token.strip())
+                caller = await authenticate_bearer(UnitOfWork(db, self.tenant, None), token.strip())
             except DomainError as error:
                 problem = error
         context = Context(
@@ -182,15 +183,19 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
             await asyncio.to_thread(_check_schema_versions, tenants)
             for jobs in imports.values():
                 await jobs.recover()
-        async with anyio.create_task_group() as background:
-            for relay in relays.values():
-                background.start_soon(relay.run)
-            try:
-                yield
-            finally:
-                background.cancel_scope.cancel()
-                for tenant in tenants:
-                    await tenant.aclose()
+        try:
+            async with anyio.create_task_group() as background:
+                for relay in relays.values():
+                    background.start_soon(relay.run)
+                try:
+                    yield
+                finally:  # let each relay finish its round (no query cut short), cancelled only if it hangs
+                    for relay in relays.values():
+                        relay.stop()
+                    background.cancel_scope.deadline = anyio.current_time() + RELAY_STOP_SECONDS
+        finally:
+            for tenant in tenants:
+                await tenant.aclose()
 
     ide: GraphQL_IDE | None = "graphiql" if settings.introspection else None
     routes = [Route("/healthz", healthz), Route("/metrics", metrics_endpoint)]

@@ -14,6 +14,10 @@
     UNIONFED_NODE_ID          this node's id in the exchange's peer registry
     UNIONFED_NODE_KEY         this node's Ed25519 private key as a JWK (JSON), or UNIONFED_NODE_KEY_FILE
                               (default: "unionfed-imports" in the system's temporary folder)
+    UNIONFED_GATEWAY_PUBLIC_KEY  the national gateway's public Ed25519 key as a JWK (JSON), or
+                              UNIONFED_GATEWAY_PUBLIC_KEY_FILE; unset: identities forwarded by a gateway are
+                              refused (``exchange.protocol.forwarded_identity``)
+    UNIONFED_GATEWAY_ID       the gateway's peer id, the issuer of its tokens (default "gateway")
 
 Settings are plain data; nothing connects to anything when they are read.
 """
@@ -87,6 +91,7 @@ class ExchangeSettings:
     key: PeerKey = field(repr=False)
     timeout: float = 5.0  # seconds for one request; a registration waits at most this for its claim
     relay_interval: float = 0.2  # seconds between outbox polls when idle
+    claim_grace: float = 600.0  # seconds before a claim no member confirmed is released (none while importing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,7 @@ class NodeSettings:
     password_cost: PasswordCost = PasswordCost()
     import_folder: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "unionfed-imports")
     exchange: ExchangeSettings | None = None
+    gateway: PeerKey | None = field(default=None, repr=False)  # the gateway whose forwarded identities are trusted
 
     def tenant(self, province: str) -> TenantSettings | None:
         """The tenant for a province code, if this node serves it."""
@@ -189,7 +195,7 @@ def node_settings(environ: Mapping[str, str]) -> NodeSettings:
         introspection=environ.get("UNIONFED_INTROSPECTION", "true").lower() not in {"0", "false", "no", "off"},
         token_lifetime=datetime.timedelta(hours=int(hours)),
     )
-    settings = dataclasses.replace(settings, exchange=_exchange(environ))
+    settings = dataclasses.replace(settings, exchange=_exchange(environ), gateway=_gateway(environ))
     return dataclasses.replace(settings, import_folder=Path(folder)) if folder else settings
 
 
@@ -216,3 +222,21 @@ def _exchange(environ: Mapping[str, str]) -> ExchangeSettings | None:
     if "d" not in key.private_jwk():
         raise SettingsError("UNIONFED_NODE_KEY: the private key is needed, not only its public half")
     return ExchangeSettings(url=url, key=key)
+
+
+def _gateway(environ: Mapping[str, str]) -> PeerKey | None:
+    text = environ.get("UNIONFED_GATEWAY_PUBLIC_KEY", "").strip()
+    key_file = environ.get("UNIONFED_GATEWAY_PUBLIC_KEY_FILE", "").strip()
+    if not text and key_file:
+        try:
+            text = Path(key_file).read_text()
+        except OSError as exc:
+            raise SettingsError(f"UNIONFED_GATEWAY_PUBLIC_KEY_FILE: {exc}") from exc
+    if not text:
+        return None
+    gateway_id = environ.get("UNIONFED_GATEWAY_ID", "gateway").strip() or "gateway"
+    try:
+        key = PeerKey.from_jwk(gateway_id, json.loads(text))
+    except (ValueError, TypeError) as exc:
+        raise SettingsError(f"UNIONFED_GATEWAY_PUBLIC_KEY: an Ed25519 public key as a JWK is needed ({exc})") from exc
+    return PeerKey.from_jwk(gateway_id, key.public_jwk())  # only the public half is ever kept

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from unionfed.commands import exchange as exchange_command
 from unionfed.commands import export as export_command
+from unionfed.commands import gateway as gateway_command
 from unionfed.commands import generate as generate_command
 from unionfed.commands import import_file as import_command
 from unionfed.commands import node as node_command
@@ -31,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         run_command,
         node_command,
         exchange_command,
+        gateway_command,
         import_command,
         export_command,
         template_command,
@@ -51,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request between services is noise
     status: int = args.run(args)
     return status
 

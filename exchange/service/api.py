@@ -8,6 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -71,6 +72,9 @@ class ExchangeApi:
         return await self.auth.peer(request.headers.get("authorization"))
 
     async def _document(self, request: Request) -> Any:
+        return wire.parse_json(await self._body(request))
+
+    async def _body(self, request: Request) -> bytes:
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.largest_body:
             raise RequestTooLarge(self.largest_body)
@@ -80,7 +84,7 @@ class ExchangeApi:
             if size > self.largest_body:
                 raise RequestTooLarge(self.largest_body)
             chunks.append(chunk)
-        return wire.parse_json(b"".join(chunks))
+        return b"".join(chunks)
 
     # -- endpoints ---------------------------------------------------------------------------------
 
@@ -105,7 +109,9 @@ class ExchangeApi:
     async def events(self, request: Request) -> Response:
         """``POST /v1/events``."""
         peer = await self._peer(request)
-        asked = wire.events_request(await self._document(request))
+        body = await self._body(request)
+        # Reading and checking a large request takes long enough to hold up every other request: off the loop.
+        asked = await anyio.to_thread.run_sync(lambda: wire.events_request(wire.parse_json(body)))
         acting_for(peer, asked.province)
         try:
             done = await in_transaction(self.pool, lambda connection: apply_events(connection, asked))
@@ -153,16 +159,17 @@ class ExchangeApi:
         return Json({"member": province is not None, "province": province})
 
     async def identities(self, request: Request) -> Response:
-        """``GET /v1/identities?province=&after=&limit=``."""
+        """``GET /v1/identities?province=&status=&after=&limit=``."""
         peer = await self._peer(request)
         query = request.query_params
         province = wire.province(query.get("province"))
         reading(peer, province)
+        claimed_only = wire.identity_status(query.get("status"))
         after, limit = wire.after_token(query.get("after")), wire.limit(query.get("limit"))
         async with self.pool.connection() as connection:
-            found = await reads.identities(connection, province, after, limit)
-        listed = [{"token": token, "status": status} for token, status in found]
-        return Json({"identities": listed, "next": found[-1][0] if len(found) == limit else None})
+            found = await reads.identities(connection, province, after, limit, claimed_only=claimed_only)
+        listed = [_identity_json(row) for row in found]
+        return Json({"identities": listed, "next": found[-1].token if len(found) == limit else None})
 
     async def aggregates(self, request: Request) -> Response:
         """``GET /v1/aggregates?groupBy=`` (any peer: counts only, no person in them)."""
@@ -172,6 +179,13 @@ class ExchangeApi:
             rows = await reads.aggregates(connection, group_by)
             progress = await reads.all_progress(connection)
         return Json({"rows": rows, "provinces": {code: _progress_json(found) for code, found in progress.items()}})
+
+
+def _identity_json(row: reads.Listed) -> dict[str, str]:
+    listed = {"token": row.token, "status": row.status}
+    if row.claimed_at is not None:
+        listed["claimedAt"] = row.claimed_at.isoformat()
+    return listed
 
 
 def _progress_json(progress: reads.Progress) -> dict[str, Any]:

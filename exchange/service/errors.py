@@ -6,7 +6,8 @@
     │   ├── ProvinceForbidden     403: PROVINCE_FORBIDDEN
     │   ├── SequenceGap           409: SEQUENCE_GAP, with the seq expected
     │   ├── RequestTooLarge       413: REQUEST_TOO_LARGE
-    │   └── InvalidRequest        422: REQUEST_INVALID, with the item's index and the field
+    │   ├── InvalidRequest        422: REQUEST_INVALID, with the item's index and the field
+    │   └── TokensNotClaimed      422: TOKEN_NOT_CLAIMED, with the tokens to claim first
     └── ConcurrentChange          another transaction changed the same rows first: retry the transaction
 
 ``app.py`` turns every ``Refusal`` into ``{"error": {"code", "message", ...}}`` with its status;
@@ -83,6 +84,21 @@ class InvalidRequest(Refusal):
         if field is not None:
             details["field"] = field
         super().__init__("REQUEST_INVALID", message, **details)
+
+
+class TokensNotClaimed(Refusal):
+    """Events name people nobody ever claimed: a node reaches the index through a claim only."""
+
+    status = 422
+    LISTED = 1000
+
+    def __init__(self, tokens: list[str]) -> None:
+        super().__init__(
+            "TOKEN_NOT_CLAIMED",
+            f"有 {len(tokens)} 人未经认领即报送事件，整批未处理：请先认领（POST /v1/claims）再重发",
+            tokens=tokens[: self.LISTED],
+            count=len(tokens),
+        )
 
 
 class ConcurrentChange(ExchangeError):

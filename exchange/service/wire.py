@@ -242,6 +242,13 @@ def after_token(value: str | None) -> str | None:
     return value
 
 
+def identity_status(value: str | None) -> bool:
+    """Whether an index listing is of the unconfirmed claims only (``status=claimed``) or of every row."""
+    if value not in (None, "claimed"):
+        raise InvalidRequest("status 只能为 claimed（只列出未经事件确认的认领），或不填", field="status")
+    return value == "claimed"
+
+
 def after_id(value: str | None) -> int:
     """The conflict id a listing continues after (0: from the start)."""
     if value is None:

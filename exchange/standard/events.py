@@ -20,6 +20,7 @@ class MemberEventType(StrEnum):
     UPDATED = "member.updated"
     STATUS_CHANGED = "member.status_changed"
     MOVED = "member.moved"
+    CLAIM_RELEASED = "claim.released"  # a granted claim no registration followed (an import rolled back)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 """The context of one GraphQL request: tenant, database, caller, DataLoaders, personal-data reads.
 
-Built per request by the node's GraphQL view; nothing in it outlives the request.
+Built per request by the node's GraphQL view; nothing in it outlives the request. ``authenticate_bearer``
+says who the caller is: an account of this province by its login token, or a national caller whose
+identity the gateway forwarded (``security.national_callers``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from functools import cached_property
 
 from starlette.requests import Request
 
+from exchange.protocol.forwarded_identity import is_forwarded_identity
 from province_node.api.members.loaders import HistoryByMemberLoader, UsernameByAccountLoader
 from province_node.api.organisations.loaders import (
     ChildrenByOrganisationLoader,
@@ -20,8 +23,11 @@ from province_node.api.organisations.loaders import (
 )
 from province_node.api.units.loaders import UnitByIdLoader
 from province_node.domain.access import Caller
-from province_node.domain.errors import DomainError
+from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
 from province_node.rosters.jobs import ImportJobs
+from province_node.security.national_callers import UntrustedNationalCaller, national_caller, verified_identity
+from province_node.services import accounts
+from province_node.services.bootstrap import root_organisation
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.tenant import Tenant
 
@@ -89,3 +95,18 @@ class Context:
     def loaders(self) -> Loaders:
         """The request's DataLoaders."""
         return Loaders.for_request(self.uow)
+
+
+async def authenticate_bearer(uow: UnitOfWork, token: str) -> Caller:
+    """The caller a bearer token stands for: a login of this province, or a national caller forwarded by the
+    gateway; ``RuleViolation(UNAUTHENTICATED)`` when it stands for nobody this node trusts."""
+    if not is_forwarded_identity(token):
+        return await accounts.authenticate(uow, token)
+    try:
+        identity = verified_identity(uow.tenant.node.gateway, token, uow.tenant.province)
+    except UntrustedNationalCaller as exc:
+        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "全国网关转发的身份无效，本节点不予信任") from exc
+    root = await root_organisation(uow)
+    if root is None:
+        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "本省尚未建立根组织，暂不接受全国网关的查询")
+    return national_caller(identity, root.id, root.path)

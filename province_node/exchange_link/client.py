@@ -27,7 +27,8 @@ class ExchangeUnavailable(Exception):
 
 
 class ExchangeRefused(Exception):
-    """The exchange answered with an error: ``status``, ``code`` and its Chinese ``message``."""
+    """The exchange answered with an error: ``status``, ``code``, its Chinese ``message`` and the whole error
+    object as ``body`` (with details such as ``expected`` or ``tokens``)."""
 
     def __init__(self, status: int, code: str, message: str, body: Mapping[str, Any]) -> None:
         super().__init__(f"{status} {code}: {message}")
@@ -94,7 +95,7 @@ class ExchangeClient:
             raise ExchangeUnavailable(f"{method} {path}: not JSON (HTTP {response.status_code})") from exc
         if response.status_code >= 400:
             error = body.get("error") or {}
-            raise ExchangeRefused(response.status_code, str(error.get("code")), str(error.get("message")), body)
+            raise ExchangeRefused(response.status_code, str(error.get("code")), str(error.get("message")), error)
         return body
 
     async def claim(self, province: str, tokens: Sequence[str]) -> dict[str, ClaimAnswer]:
@@ -123,9 +124,14 @@ class ExchangeClient:
         conflicts: list[dict[str, Any]] = body["conflicts"]
         return conflicts
 
-    async def identities(self, province: str, *, after: str | None = None, limit: int = 10_000) -> dict[str, Any]:
-        """A page of the index rows of ``province`` in token order: ``{"identities", "next"}``."""
+    async def identities(
+        self, province: str, *, after: str | None = None, limit: int = 10_000, claimed_only: bool = False
+    ) -> dict[str, Any]:
+        """A page of the index rows of ``province`` in token order (only its unconfirmed claims when
+        ``claimed_only``): ``{"identities", "next"}``."""
         params: dict[str, str | int] = {"province": province, "limit": limit}
         if after:
             params["after"] = after
+        if claimed_only:
+            params["status"] = "claimed"
         return await self._call("GET", "/v1/identities", params=params)

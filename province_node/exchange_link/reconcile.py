@@ -2,7 +2,8 @@
 
 For one tenant, every member's token and status is compared with the index rows the exchange lists for
 the province. A difference is a person current here but not in the index here (and not in a recorded
-conflict), an index row of this province the node does not hold, or the same person with another status.
+conflict), a current index row of this province the node does not hold, or the same person with another
+status.
 Events still in the outbox explain differences while they travel, so reconcile when the relay is idle;
 claims no event has confirmed yet (a registration in flight, an import rolled back) are listed apart.
 """
@@ -91,7 +92,7 @@ async def reconcile(tenant: Tenant, client: ExchangeClient) -> Reconciliation:
                 report.missing_from_index.append(token)
         elif indexed != status:
             report.status_differs.append(token)
-    report.not_held_by_node = sorted(
-        token for token, status in index.items() if token not in held and status != "claimed"
+    report.not_held_by_node = sorted(  # an ended row nobody here holds: a released claim
+        token for token, status in index.items() if token not in held and status in _CURRENT
     )
     return report

@@ -8,7 +8,7 @@ exchange records (province, seq) with the effect, so a redelivery changes nothin
 relay asks the exchange where it stands and resumes after that. When the exchange is down the relay waits
 with exponential backoff and the events wait in the outbox. Members registered while the exchange was
 unreachable (identity check ``pending``) are claimed again here, and marked ``conflict`` when another
-province holds them.
+province holds them. Now and then the claims no member confirmed are released (``release.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from province_node.exchange_link.client import (
     ExchangeRefused,
     ExchangeUnavailable,
 )
+from province_node.exchange_link.release import release_unconfirmed_claims
 from province_node.tenant import Tenant
 
 BATCHES_PER_REQUEST: Final = 500
@@ -35,6 +36,7 @@ EVENTS_PER_REQUEST: Final = 20_000
 SEQUENCED_PER_PASS: Final = 10_000
 CHECKS_PER_PASS: Final = 5_000
 LONGEST_BACKOFF: Final = 30.0
+LONGEST_RELEASE_INTERVAL: Final = 60.0  # seconds between looks for unconfirmed claims
 _log = logging.getLogger(__name__)
 
 _SEQUENCE = text("""
@@ -55,7 +57,21 @@ SELECT (SELECT coalesce(sum(event_count), 0) FROM outbox WHERE sent_at IS NULL),
 """)
 _PENDING = text("""
 SELECT m.id, m.token FROM identity_check c JOIN member m ON m.id = c.member_id
-WHERE c.state = 'pending' ORDER BY c.member_id LIMIT :limit
+JOIN membership ms ON ms.member_id = m.id
+WHERE c.state = 'pending' AND ms.status <> 'ended' ORDER BY c.member_id LIMIT :limit
+""")
+# A member who ended while pending needs no claim (claiming would hold an ended person for the province).
+_ENDED_WHILE_PENDING = text("""
+DELETE FROM identity_check c USING membership ms
+WHERE ms.member_id = c.member_id AND c.state = 'pending' AND ms.status = 'ended'
+""")
+
+
+_MARK_CONFLICT = text("""
+INSERT INTO identity_check (member_id, state, province)
+SELECT m.id, 'conflict', :province FROM member m JOIN membership ms ON ms.member_id = m.id
+WHERE m.token = :token AND ms.status <> 'ended'
+ON CONFLICT (member_id) DO UPDATE SET state = 'conflict', province = excluded.province
 """)
 
 
@@ -72,37 +88,52 @@ class RelayState:
     lag_seconds: float = 0.0  # age of the oldest unacknowledged outbox row
     pending_checks: int = 0  # members kept active-pending-check
     conflicts: int = 0  # members another province also holds
+    released_claims: int = 0  # claims no member confirmed, released
     measured_at: float = 0.0
+    released_at: float = 0.0
 
 
 class OutboxRelay:
-    """Relays one tenant's outbox to the exchange; ``run`` until cancelled."""
+    """Relays one tenant's outbox to the exchange; ``run`` until ``stop`` (or cancelled)."""
 
     def __init__(self, tenant: Tenant, client: ExchangeClient, *, interval: float = 0.2) -> None:
         self.tenant = tenant
         self.client = client
         self.interval = interval
         self.state = RelayState()
+        self._stopping = False
+        self._woken: anyio.Event | None = None
+
+    def stop(self) -> None:
+        """Finish the round under way and return from ``run`` (a shutdown that cuts no query short)."""
+        self._stopping = True
+        if self._woken is not None:
+            self._woken.set()
+
+    async def _pause(self, seconds: float) -> None:
+        self._woken = anyio.Event()
+        with anyio.move_on_after(seconds):
+            await self._woken.wait()
 
     async def run(self) -> None:
-        """Relay forever: deliver, re-check pending members, wait; back off while the exchange is down."""
+        """Relay until stopped: deliver, re-check pending members, wait; back off while the exchange is down."""
         backoff = 0.5
-        while True:
+        while not self._stopping:
             try:
                 busy = await self.pass_once()
                 backoff = 0.5
             except ExchangeUnavailable as exc:
                 self._failed(str(exc))
                 await self.measure()
-                await anyio.sleep(backoff * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not a secret
+                await self._pause(backoff * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not a secret
                 backoff = min(backoff * 2, LONGEST_BACKOFF)
                 continue
             except ExchangeRefused as exc:
                 self._failed(str(exc))
-                await anyio.sleep(LONGEST_BACKOFF if exc.status in (401, 403) else backoff)
+                await self._pause(LONGEST_BACKOFF if exc.status in (401, 403) else backoff)
                 continue
             if not busy:
-                await anyio.sleep(self.interval)
+                await self._pause(self.interval)
 
     def _failed(self, error: str) -> None:
         self.state.failures += 1
@@ -118,6 +149,7 @@ class OutboxRelay:
         await self.sequence()
         delivered = await self.deliver()
         checked = await self.recheck_pending()
+        await self.release_claims()
         self.state.last_error = None
         await self.measure()
         return delivered > 0 or checked > 0
@@ -132,6 +164,19 @@ class OutboxRelay:
         self.state.unsent_events, self.state.lag_seconds = int(unsent), float(lag)
         self.state.pending_checks, self.state.conflicts = int(pending), int(conflicts)
         self.state.measured_at = now
+
+    async def release_claims(self) -> int:
+        """Release the claims no member confirmed, at most once per grace period (or minute); how many."""
+        grace = self.client.settings.claim_grace
+        now = time.monotonic()
+        if now - self.state.released_at < min(grace, LONGEST_RELEASE_INTERVAL):
+            return 0
+        released = await release_unconfirmed_claims(self.tenant, self.client, grace=grace)
+        self.state.released_at = now
+        self.state.released_claims += released
+        if released:
+            _log.info("tenant %s: released %s claims no member confirmed", self.tenant.province, released)
+        return released
 
     async def resume(self) -> None:
         """Ask the exchange where it stands; rows up to there are sent, rows after it are not."""
@@ -174,6 +219,9 @@ class OutboxRelay:
                 _log.warning("tenant %s: exchange expects seq %s", self.tenant.province, exc.body.get("expected"))
                 await self.resume()
                 return 1
+            if exc.code == "TOKEN_NOT_CLAIMED":  # people this node registered before it joined the exchange
+                await self.claim_unclaimed([str(token) for token in exc.body.get("tokens", [])])
+                return 1
             raise
         async with self.tenant.engine.begin() as connection:
             await connection.execute(
@@ -184,9 +232,24 @@ class OutboxRelay:
         self.state.delivered_events += delivered
         return delivered
 
+    async def claim_unclaimed(self, tokens: list[str]) -> None:
+        """Claim people whose events the exchange refused as never claimed; those another province holds
+        are marked ``conflict`` here (their events then record the conflict at the exchange too)."""
+        if not tokens:
+            return
+        answers = await self.client.claim(self.tenant.province, tokens)
+        conflicts = [{"token": token, "province": answers[token].province} for token in tokens
+                     if answers[token].outcome is ClaimOutcome.CONFLICT]  # fmt: skip
+        _log.warning("tenant %s: claimed %s people never claimed before (%s held elsewhere)", self.tenant.province,
+                     len(tokens), len(conflicts))  # fmt: skip
+        if conflicts:
+            async with self.tenant.engine.begin() as connection:
+                await connection.execute(_MARK_CONFLICT, conflicts)
+
     async def recheck_pending(self) -> int:
         """Claim again the members registered while the exchange was unreachable; how many were settled."""
-        async with self.tenant.engine.connect() as connection:
+        async with self.tenant.engine.begin() as connection:
+            await connection.execute(_ENDED_WHILE_PENDING)
             pending = (await connection.execute(_PENDING, {"limit": CHECKS_PER_PASS})).all()
         if not pending:
             return 0

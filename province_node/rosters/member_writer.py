@@ -31,6 +31,7 @@ from province_node.domain.lifecycle import MembershipStatus
 from province_node.domain.masking import mask_phone
 from province_node.exchange_link.claims import ChunkClaims
 from province_node.exchange_link.client import ClaimOutcome
+from province_node.exchange_link.release import hold_import_claims
 from province_node.rosters.member_rows import STAGING_COLUMNS, StagedMember
 from province_node.rosters.outcome import ROW_MESSAGES, ImportMode, RowProblemCode, RowReason
 from province_node.security.personal_data import PersonalDataCipher
@@ -160,6 +161,8 @@ class MemberWriter:
     _refused_elsewhere: bool = False  # rows refused by the reader or the checker
 
     def __post_init__(self) -> None:
+        if self.claims is not None:  # the claims made for this import stay until its transaction ends
+            hold_import_claims(self.connection)
         for statement in TEMPORARY_TABLES:
             self.connection.execute(statement)
 

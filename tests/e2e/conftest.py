@@ -60,6 +60,7 @@ async def hubei(exchange_database_url: str, exchange_service: Service) -> AsyncI
 
 @pytest.fixture
 def node_settings(database_url: str, exchange_service: Service, hunan_key: PeerKey) -> NodeSettings:  # noqa: F811
-    """A node serving Hunan (43) linked to the exchange process; its relay polls every 50 ms."""
-    linked = ExchangeSettings(url=exchange_service.url, key=hunan_key, timeout=2, relay_interval=0.05)
+    """A node serving Hunan (43) linked to the exchange process; its relay polls every 50 ms and releases
+    claims no member confirmed after half a second."""
+    linked = ExchangeSettings(url=exchange_service.url, key=hunan_key, timeout=2, relay_interval=0.05, claim_grace=0.5)
     return dataclasses.replace(settings_for(tenant_settings("43", "hunan", database_url)), exchange=linked)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -13,6 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import httpx
+
+from exchange.protocol.service_tokens import PeerKey
+from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET
 
 
 def free_port() -> int:
@@ -66,3 +70,27 @@ class Service:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def node_environment(
+    tenants: Mapping[str, tuple[str, str]], exchange: Service, node_id: str, key: PeerKey
+) -> dict[str, str]:
+    """The environment of a node process serving ``tenants`` (province -> (profile, database URL)) with the
+    test keys, linked to the ``exchange`` process as peer ``node_id``."""
+    environment = {
+        "UNIONFED_TENANTS": ",".join(f"{province}:{profile}" for province, (profile, _) in tenants.items()),
+        "UNIONFED_NATIONAL_KEY": NATIONAL_SECRET.hex(),
+        "UNIONFED_NODE_SECRET": NODE_SECRET.hex(),
+        "UNIONFED_EXCHANGE_URL": exchange.url,
+        "UNIONFED_NODE_ID": node_id,
+        "UNIONFED_NODE_KEY": json.dumps(key.private_jwk()),
+    }
+    environment |= {f"UNIONFED_DATABASE_URL_{province}": url for province, (_, url) in tenants.items()}
+    return environment
+
+
+def applied_events(exchange: Service, province: str) -> float:
+    """How many events of ``province`` the exchange process has applied since it started (its metrics)."""
+    metrics = httpx.get(f"{exchange.url}/metrics", timeout=5).text
+    line = f'unionfed_exchange_events_applied_total{{province="{province}"}} '
+    return sum(float(row[len(line) :]) for row in metrics.splitlines() if row.startswith(line))

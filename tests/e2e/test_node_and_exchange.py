@@ -16,8 +16,8 @@ from exchange.protocol.service_tokens import PeerKey
 from province_node.exchange_link.client import ClaimOutcome, ExchangeClient
 from province_node.exchange_link.reconcile import Reconciliation, reconcile
 from province_node.tenant import Tenant
-from tests.e2e.processes import Service
-from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET, GraphQLClient, scalar
+from tests.e2e.processes import Service, node_environment
+from tests.integration.province_node.conftest import GraphQLClient, scalar
 from tests.integration.province_node.test_members import furong_input, register
 from tests.integration.province_node.world import World
 
@@ -79,8 +79,9 @@ async def test_a_member_registered_while_the_exchange_is_down_is_kept_and_the_co
     assert await scalar(world.tenant, "SELECT count(*) FROM identity_check WHERE state = 'pending'") == 1
     exchange_service.start()
 
-    async def recorded() -> bool:
-        return bool(await scalar(world.tenant, "SELECT count(*) FROM identity_check WHERE state = 'conflict'"))
+    async def recorded() -> bool:  # at the node (claimed again) and at the exchange (the event delivered)
+        here = await scalar(world.tenant, "SELECT count(*) FROM identity_check WHERE state = 'conflict'")
+        return bool(here) and bool(await hubei.conflicts("42"))
 
     await eventually(recorded)
     listed = (await furong_clerk.data(CONFLICTS))["identityConflicts"]
@@ -104,13 +105,7 @@ async def test_the_reconcile_command_reports_no_difference_once_synced(
     await reconciled(world.tenant)
     environment = {
         **os.environ,
-        "UNIONFED_TENANTS": "43:hunan",
-        "UNIONFED_DATABASE_URL_43": database_url,
-        "UNIONFED_NATIONAL_KEY": NATIONAL_SECRET.hex(),
-        "UNIONFED_NODE_SECRET": NODE_SECRET.hex(),
-        "UNIONFED_EXCHANGE_URL": exchange_service.url,
-        "UNIONFED_NODE_ID": "node-hunan",
-        "UNIONFED_NODE_KEY": json.dumps(hunan_key.private_jwk()),
+        **node_environment({"43": ("hunan", database_url)}, exchange_service, "node-hunan", hunan_key),
     }
     done = await anyio.run_process(
         [sys.executable, "-m", "unionfed", "exchange", "reconcile"], env=environment, check=False

@@ -77,6 +77,7 @@ identity = Table(
     Column("last_seq", BigInteger),
     _status_check("status", "identity_status"),
     Index("identity_province_token", "province", "token"),
+    Index("identity_unconfirmed_claim", "province", "token", postgresql_where=text("status = 'claimed'")),
     postgresql_partition_by="HASH (token)",
 )
 

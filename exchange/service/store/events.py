@@ -19,7 +19,7 @@ from exchange.service.db.pool import Connection
 from exchange.service.domain import tally
 from exchange.service.domain.index_rules import IndexLedger
 from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, Dimensions, IndexRow, IndexStatus
-from exchange.service.errors import ConcurrentChange, SequenceGap
+from exchange.service.errors import ConcurrentChange, SequenceGap, TokensNotClaimed
 from exchange.service.store.rows import lock_rows, open_conflicts
 from exchange.service.wire import EventsRequest, dimensions_json
 
@@ -107,6 +107,9 @@ async def apply_events(connection: Connection, request: EventsRequest) -> Ingest
     touched |= {event.previous_token for batch in fresh for event in batch.events if event.previous_token}
     tokens = sorted(touched)
     rows = await lock_rows(connection, tokens)
+    unclaimed = sorted({event.token for batch in fresh for event in batch.events} - rows.keys())
+    if unclaimed:
+        raise TokensNotClaimed(unclaimed)
     ledger = IndexLedger(rows, await open_conflicts(connection, sorted(rows)))
     last_seq: dict[str, int] = {}
     events = 0

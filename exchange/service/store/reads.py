@@ -81,13 +81,30 @@ async def open_conflict_count(connection: Connection) -> int:
     return int(record[0]) if record else 0
 
 
-async def identities(connection: Connection, province: str, after: str | None, limit: int) -> list[tuple[str, str]]:
-    """``(token, status)`` of the province's index rows after ``after``, in token order."""
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One index row as the listing shows it (``claimed_at`` only for an unconfirmed claim)."""
+
+    token: str
+    status: str
+    claimed_at: datetime.datetime | None
+
+
+async def identities(
+    connection: Connection, province: str, after: str | None, limit: int, *, claimed_only: bool = False
+) -> list[Listed]:
+    """The province's index rows after ``after``, in token order; only its unconfirmed claims when
+    ``claimed_only`` (a partial index holds them)."""
+    claimed = " AND status = 'claimed'" if claimed_only else ""
     cursor = await connection.execute(
-        "SELECT token, status FROM identity WHERE province = %s AND token > %s ORDER BY token LIMIT %s",
+        "SELECT token, status, claimed_at FROM identity WHERE province = %s AND token > %s"  # noqa: S608 - constant
+        f"{claimed} ORDER BY token LIMIT %s",
         (province, after or "", limit),
     )
-    return [(token, status) for token, status in await cursor.fetchall()]
+    return [
+        Listed(token, status, claimed_at if status == "claimed" else None)
+        for token, status, claimed_at in await cursor.fetchall()
+    ]
 
 
 async def aggregates(connection: Connection, group_by: str | None) -> list[dict[str, Any]]:

@@ -80,7 +80,12 @@ class PeerClient:
         return results
 
     async def send(self, province: str, seq: int, *events: dict[str, Any]) -> httpx.Response:
-        """One batch of events."""
+        """One batch of events, their people claimed first as a node does."""
+        await self.claim(province, sorted({event["token"] for event in events}))
+        return await self.send_unclaimed(province, seq, *events)
+
+    async def send_unclaimed(self, province: str, seq: int, *events: dict[str, Any]) -> httpx.Response:
+        """One batch of events, as they are."""
         return await self.post("/v1/events", {"province": province, "batches": [{"seq": seq, "events": list(events)}]})
 
     async def applied(self, province: str, seq: int, *events: dict[str, Any]) -> int:

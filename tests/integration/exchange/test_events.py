@@ -43,11 +43,12 @@ async def test_a_batch_beyond_the_next_is_refused_with_the_seq_expected(hunan: P
 
 async def test_a_refused_batch_changes_nothing(hunan: PeerClient, exchange_database_url: str) -> None:
     await hunan.send("43", 2, event(person(1), "43"))
-    assert query(exchange_database_url, "SELECT count(*) FROM identity") == [(0,)]
+    assert query(exchange_database_url, "SELECT status FROM identity") == [("claimed",)]  # as the claim left it
 
 
 async def test_a_request_may_repeat_applied_batches_and_add_new_ones(hunan: PeerClient) -> None:
     await hunan.applied("43", 1, event(person(1), "43"))
+    await hunan.claim("43", [person(2)])
     body = {
         "province": "43",
         "batches": [{"seq": 1, "events": [event(person(1), "43")]}, {"seq": 2, "events": [event(person(2), "43")]}],
@@ -59,6 +60,7 @@ async def test_a_request_may_repeat_applied_batches_and_add_new_ones(hunan: Peer
 async def test_several_events_of_one_token_in_one_request_apply_in_order(
     hunan: PeerClient, exchange_database_url: str
 ) -> None:
+    await hunan.claim("43", [person(1)])
     body = {
         "province": "43",
         "batches": [
@@ -89,3 +91,15 @@ async def test_the_progress_says_where_a_node_resumes(hunan: PeerClient) -> None
     progress = (await hunan.get("/v1/progress", province="43")).json()
     assert progress["acknowledged"] == 1
     assert progress["lastEventAt"] is not None
+
+
+async def test_events_for_people_never_claimed_are_refused_whole_with_the_tokens(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    await hunan.claim("43", [person(1)])
+    response = await hunan.send_unclaimed("43", 1, event(person(1), "43"), event(person(2), "43"))
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert (error["code"], error["tokens"], error["count"]) == ("TOKEN_NOT_CLAIMED", [person(2)], 1)
+    assert query(exchange_database_url, "SELECT status FROM identity") == [("claimed",)]  # nothing applied
+    assert (await hunan.get("/v1/progress", province="43")).json()["acknowledged"] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from exchange.standard.events import MemberEventType
 from tests.integration.exchange.conftest import PeerClient, event, person
 
 pytestmark = pytest.mark.anyio
@@ -28,9 +29,32 @@ async def test_a_node_may_not_list_another_province(hunan: PeerClient) -> None:
 async def test_the_gateway_may_list_any_province(hunan: PeerClient, gateway: PeerClient) -> None:
     await hunan.claim("43", [person(1)])
     listed = (await gateway.get("/v1/identities", province="43")).json()["identities"]
-    assert listed == [{"token": person(1), "status": "claimed"}]
+    assert [(row["token"], row["status"]) for row in listed] == [(person(1), "claimed")]
 
 
 async def test_a_page_size_over_the_limit_is_refused(hunan: PeerClient) -> None:
     response = await hunan.get("/v1/identities", province="43", limit=10_001)
     assert response.status_code == 422
+
+
+async def test_the_unconfirmed_claims_are_listed_alone_with_when_they_were_made(hunan: PeerClient) -> None:
+    await hunan.claim("43", [person(1), person(2), person(3)])
+    await hunan.applied("43", 1, event(person(2), "43"))
+    listed = (await hunan.get("/v1/identities", province="43", status="claimed")).json()["identities"]
+    assert [row["token"] for row in listed] == sorted([person(1), person(3)])
+    assert all(row["status"] == "claimed" and row["claimedAt"] for row in listed)
+
+
+async def test_a_listing_by_another_status_is_refused_with_the_field(hunan: PeerClient) -> None:
+    response = await hunan.get("/v1/identities", province="43", status="active")
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "status"
+
+
+async def test_a_released_claim_frees_the_person_for_another_province(hunan: PeerClient, hubei: PeerClient) -> None:
+    await hunan.claim("43", [person(1)])
+    await hunan.applied("43", 1, event(person(1), "43", "ended", kind=MemberEventType.CLAIM_RELEASED))
+    listed = (await hunan.get("/v1/identities", province="43", status="claimed")).json()["identities"]
+    assert listed == []
+    answer = (await hubei.claim("42", [person(1)]))[0]
+    assert answer["outcome"] == "granted"

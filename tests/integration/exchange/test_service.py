@@ -39,16 +39,16 @@ async def test_health_says_ok_when_the_database_answers(http: httpx.AsyncClient)
 
 @pytest.mark.anyio
 async def test_metrics_count_events_batches_claims_and_verifications(hunan: PeerClient) -> None:
-    await hunan.claim("43", [person(1)])
-    await hunan.applied("43", 1, event(person(1), "43"), event(person(2), "43"))
-    await hunan.applied("43", 1, event(person(1), "43"))
-    await hunan.send("43", 5, event(person(1), "43"))
+    await hunan.claim("43", [person(1), person(2)])
+    await hunan.send_unclaimed("43", 1, event(person(1), "43"), event(person(2), "43"))
+    await hunan.send_unclaimed("43", 1, event(person(1), "43"))
+    await hunan.send_unclaimed("43", 5, event(person(1), "43"))
     await hunan.post("/v1/verifications", {"token": person(1), "purpose": "核查"})
     text = (await hunan.http.get("/metrics")).text
     assert 'unionfed_exchange_events_applied_total{province="43"} 2.0' in text
     for result in ("applied", "duplicate", "gap"):
         assert f'unionfed_exchange_batches_total{{province="43",result="{result}"}} 1.0' in text
-    assert 'unionfed_exchange_claims_total{outcome="granted"} 1.0' in text
+    assert 'unionfed_exchange_claims_total{outcome="granted"} 2.0' in text
     assert 'unionfed_exchange_verifications_total{answer="member"} 1.0' in text
 
 
