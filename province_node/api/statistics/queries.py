@@ -44,6 +44,8 @@ class StatisticsQueries:
                 StatisticsRow(
                     keys=[_key(dimension, key) for dimension, key in zip(dimensions, row.keys, strict=True)],
                     count=row.count,
+                    age_sum=float(row.age_sum),
+                    age_count=row.aged,
                 )
                 for row in rows
             ],

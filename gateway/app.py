@@ -1,0 +1,89 @@
+"""The gateway's ASGI application: ``/graphql`` (the national schema), ``/healthz`` and ``/metrics``.
+
+One ``httpx.AsyncClient`` serves every outbound request (nodes, exchange, OIDC keys); it is opened and
+closed with the app's lifespan, or given by the caller (tests inject theirs).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import AsyncIterator
+
+import httpx
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.schema import BaseSchema
+
+from gateway.api.context import Context
+from gateway.api.schema import build_schema
+from gateway.domain.errors import GatewayError
+from gateway.federation import Federation
+from gateway.metrics import GatewayMetrics
+from gateway.security.authentication import authenticate
+from gateway.settings import GatewaySettings
+
+VERSION = "0.1.0"
+
+
+class GatewayGraphQL(GraphQL[Context, None]):
+    """The national GraphQL endpoint."""
+
+    def __init__(self, federation: Federation, schema: BaseSchema, *, graphql_ide: GraphQL_IDE | None) -> None:
+        super().__init__(schema, graphql_ide=graphql_ide)
+        self.federation = federation
+
+    def encode_json(self, data: object) -> str:
+        # Chinese as itself, not as \u escapes: responses are read by people too.
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    async def get_context(self, request: Request, response: Response | None = None) -> Context:  # type: ignore[override]
+        caller, problem = None, None
+        header = request.headers.get("authorization", "")
+        if header:
+            try:
+                caller = await authenticate(header, self.federation.settings.key, self.federation.oidc)
+            except GatewayError as error:
+                problem = error
+        return Context(request=request, federation=self.federation, caller=caller, auth_problem=problem)
+
+
+def create_app(settings: GatewaySettings, *, http: httpx.AsyncClient | None = None) -> Starlette:
+    """The gateway over the nodes and exchange of ``settings``."""
+    own_client = http is None
+    client = http or httpx.AsyncClient(timeout=settings.policy.timeout, limits=httpx.Limits(max_connections=200))
+    federation = Federation(settings, client)
+    metrics = GatewayMetrics(federation.nodes)
+    schema = build_schema(
+        settings.limits,
+        provinces=max(1, len(settings.nodes)),
+        introspection=settings.introspection,
+        extra_extensions=(metrics.extension(),),
+    )
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "version": VERSION, "provinces": sorted(federation.nodes)})
+
+    async def metrics_endpoint(request: Request) -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if own_client:
+                await client.aclose()
+
+    ide: GraphQL_IDE | None = "graphiql" if settings.introspection else None
+    routes = [
+        Route("/healthz", healthz),
+        Route("/metrics", metrics_endpoint),
+        Route("/graphql", GatewayGraphQL(federation, schema, graphql_ide=ide), methods=["GET", "POST"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,63 @@
+"""The federation as the gateway holds it for its whole life: a client and a breaker per province node,
+the exchange reader, the OpenID Connect verifier, and the last good statistics of each province."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+
+from exchange.protocol.forwarded_identity import forwarded_identity_token
+from exchange.standard import code_list
+from gateway.domain.circuit_breaker import CircuitBreaker
+from gateway.domain.errors import ErrorCode, InvalidArgument
+from gateway.domain.last_known import LastKnownAnswers
+from gateway.domain.national_roles import NationalCaller
+from gateway.domain.statistics_merge import PartialCounts
+from gateway.exchange_link import ExchangeReader
+from gateway.nodes.client import NodeClient
+from gateway.security.oidc import OidcVerifier
+from gateway.settings import GatewaySettings
+
+
+class Federation:
+    """The province nodes and the exchange, as one gateway process reaches them."""
+
+    def __init__(
+        self, settings: GatewaySettings, http: httpx.AsyncClient, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.settings = settings
+        self.http = http
+        policy = settings.policy
+        self.nodes = {
+            province: NodeClient(
+                province,
+                url,
+                http,
+                policy,
+                CircuitBreaker(failure_threshold=policy.failure_threshold, reset_after=policy.reset_after, clock=clock),
+            )
+            for province, url in sorted(settings.nodes.items())
+        }
+        self.exchange = (
+            ExchangeReader(settings.exchange_url, settings.key, http, timeout=policy.timeout)
+            if settings.exchange_url
+            else None
+        )
+        self.oidc = OidcVerifier(settings.oidc, http) if settings.oidc else None
+        self.last_known: LastKnownAnswers[PartialCounts] = LastKnownAnswers()
+
+    def node(self, province: str) -> NodeClient:
+        """The client of ``province``'s node; ``InvalidArgument(UNKNOWN_PROVINCE)`` when there is none."""
+        client = self.nodes.get(province)
+        if client is None:
+            known = code_list("province").get(province) is not None
+            message = f"全国网关未接入省份 {province}" if known else f"{province!r} 不是省级行政区划代码"
+            raise InvalidArgument(ErrorCode.UNKNOWN_PROVINCE, message)
+        return client
+
+    def forwarded_identity(self, caller: NationalCaller, province: str) -> str:
+        """A token telling ``province``'s node who ``caller`` is, signed by the gateway."""
+        subject = caller.subject if caller.issuer == self.settings.key.peer_id else f"{caller.issuer}#{caller.subject}"
+        return forwarded_identity_token(self.settings.key, subject=subject, role=caller.role, province=province)

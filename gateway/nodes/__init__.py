@@ -1,0 +1,1 @@
+"""The gateway's side of talking to province nodes: one client per node, and asking all of them at once."""

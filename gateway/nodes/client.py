@@ -1,0 +1,148 @@
+"""A client of one province node: GraphQL reads and plain GETs within the node's deadline, retried with
+backoff when nothing reached the node, behind the node's circuit breaker.
+
+Whatever goes wrong leaves as ``ProvinceUnavailable`` naming the province (httpx's errors are translated
+here, never leaked): ``NODE_TIMEOUT`` (deadline passed), ``NODE_UNREACHABLE`` (no connection, or 5xx after the
+retries), ``NODE_CIRCUIT_OPEN`` (the breaker refuses without asking), ``NODE_BAD_RESPONSE`` (not a GraphQL
+answer). A GraphQL answer carrying errors is an answer: the caller decides what its errors mean.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import anyio
+import httpx
+
+from exchange.standard import code_list
+from gateway.domain.circuit_breaker import CircuitBreaker
+from gateway.domain.errors import ErrorCode, ProvinceUnavailable
+from gateway.domain.retry_policy import RETRIABLE_STATUSES
+from gateway.settings import NodePolicy
+
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True, slots=True)
+class NodeAnswer:
+    """A node's GraphQL response: its data (``None`` when it gave none) and its errors."""
+
+    data: dict[str, Any] | None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Retriable(Exception):
+    """An attempt that failed before the node could act on it; worth another try."""
+
+
+def province_name(province: str) -> str:
+    """The name of a province, e.g. 湖南省."""
+    return code_list("province").label(province)
+
+
+class NodeClient:
+    """Reads from one province's node."""
+
+    def __init__(
+        self, province: str, base_url: str, http: httpx.AsyncClient, policy: NodePolicy, breaker: CircuitBreaker
+    ) -> None:
+        self.province = province
+        self.base_url = base_url
+        self.graphql_url = f"{base_url}/p/{province}/graphql"
+        self.http = http
+        self.policy = policy
+        self.breaker = breaker
+
+    async def execute(self, document: str, variables: dict[str, Any], *, identity: str | None) -> NodeAnswer:
+        """Send a GraphQL read (never a mutation: it may be sent twice) with the forwarded ``identity``."""
+        headers = {"Authorization": f"Bearer {identity}"} if identity else {}
+        body = {"query": document, "variables": variables}
+
+        async def attempt() -> NodeAnswer:
+            response = await self.http.post(self.graphql_url, json=body, headers=headers)
+            return self._graphql_answer(response)
+
+        return await self._call(attempt)
+
+    async def get_json(self, path: str) -> tuple[int, Any]:
+        """GET ``path`` of the node (``/healthz``); its status and JSON body (``None`` when not JSON)."""
+
+        async def attempt() -> tuple[int, Any]:
+            response = await self.http.get(f"{self.base_url}{path}")
+            try:
+                return response.status_code, response.json()
+            except ValueError:
+                return response.status_code, None
+
+        return await self._call(attempt, retry_statuses=False)
+
+    async def get_text(self, path: str) -> str:
+        """GET ``path`` of the node as text (``/metrics``)."""
+
+        async def attempt() -> str:
+            response = await self.http.get(f"{self.base_url}{path}")
+            if response.status_code != httpx.codes.OK:
+                raise self._unavailable(ErrorCode.NODE_ERROR, f"返回 HTTP {response.status_code}")
+            return response.text
+
+        return await self._call(attempt)
+
+    async def _call(self, attempt: Callable[[], Awaitable[Result]], *, retry_statuses: bool = True) -> Result:
+        if not self.breaker.allow():
+            raise self._unavailable(
+                ErrorCode.NODE_CIRCUIT_OPEN, f"连续多次失败，已暂停访问，约 {self.breaker.retry_in():.0f} 秒后重试"
+            )
+        succeeded = False
+        try:
+            with anyio.fail_after(self.policy.timeout):
+                result = await self._with_retries(attempt)
+            succeeded = True
+            return result
+        except TimeoutError as exc:
+            raise self._unavailable(ErrorCode.NODE_TIMEOUT, f"在 {self.policy.timeout:g} 秒内未应答") from exc
+        finally:
+            if succeeded:
+                self.breaker.record_success()
+            else:
+                self.breaker.record_failure()
+
+    async def _with_retries(self, attempt: Callable[[], Awaitable[Result]]) -> Result:
+        delays = self.policy.retry.delays()
+        for retry in range(len(delays) + 1):
+            try:
+                return await self._translated(attempt)
+            except _Retriable as exc:
+                if retry == len(delays):
+                    raise self._unavailable(ErrorCode.NODE_UNREACHABLE, f"无法连接（{exc}）") from exc
+                await anyio.sleep(delays[retry])
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    async def _translated(self, attempt: Callable[[], Awaitable[Result]]) -> Result:
+        try:
+            return await attempt()
+        except httpx.TimeoutException as exc:
+            raise TimeoutError(str(exc)) from exc
+        except (httpx.ConnectError, httpx.RemoteProtocolError) as exc:
+            raise _Retriable(type(exc).__name__) from exc
+        except httpx.HTTPError as exc:
+            raise self._unavailable(ErrorCode.NODE_UNREACHABLE, f"请求失败（{type(exc).__name__}）") from exc
+
+    def _graphql_answer(self, response: httpx.Response) -> NodeAnswer:
+        if response.status_code in RETRIABLE_STATUSES:
+            raise _Retriable(f"HTTP {response.status_code}")
+        if response.status_code >= httpx.codes.INTERNAL_SERVER_ERROR:
+            raise self._unavailable(ErrorCode.NODE_ERROR, f"返回 HTTP {response.status_code}")
+        try:
+            body = response.json()
+        except (ValueError, json.JSONDecodeError) as exc:
+            raise self._unavailable(ErrorCode.NODE_BAD_RESPONSE, "返回的不是 GraphQL 应答") from exc
+        data, errors = (body.get("data"), body.get("errors", [])) if isinstance(body, dict) else (None, None)
+        if not isinstance(data, dict | None) or not isinstance(errors, list) or (data is None and not errors):
+            raise self._unavailable(ErrorCode.NODE_BAD_RESPONSE, "返回的不是 GraphQL 应答")
+        return NodeAnswer(data=data, errors=[error for error in errors if isinstance(error, dict)])
+
+    def _unavailable(self, code: ErrorCode, detail: str) -> ProvinceUnavailable:
+        return ProvinceUnavailable(self.province, code, f"{province_name(self.province)}节点{detail}")

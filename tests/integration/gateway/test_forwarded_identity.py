@@ -1,0 +1,71 @@
+"""A province node and identities forwarded by the gateway (real PostgreSQL, the node app over HTTP): a
+national caller acts as a viewer of the whole province, masked and read-only; any other key is refused."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from exchange.protocol.forwarded_identity import NationalRole, forwarded_identity_token
+from exchange.protocol.service_tokens import PeerKey
+from province_node.app import create_app
+from province_node.settings import NodeSettings
+from tests.integration.province_node.conftest import GraphQLClient, gid
+from tests.integration.province_node.world import World
+
+pytestmark = pytest.mark.anyio
+GATEWAY = PeerKey.generate("gateway")
+
+
+@pytest.fixture
+async def trusting_node(node_settings: NodeSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """The node app trusting the gateway's public key."""
+    public = PeerKey.from_jwk("gateway", GATEWAY.public_jwk())
+    app = create_app(dataclasses.replace(node_settings, gateway=public))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://node") as http,
+    ):
+        yield http
+
+
+def national(http: httpx.AsyncClient, key: PeerKey = GATEWAY, province: str = "43") -> GraphQLClient:
+    """A client carrying a national administrator's identity forwarded with ``key`` for ``province``."""
+    token = forwarded_identity_token(key, subject="acftu_admin", role=NationalRole.NATIONAL_ADMIN, province=province)
+    return GraphQLClient(http, "43", token)
+
+
+async def test_a_national_caller_sees_the_whole_province_with_personal_numbers_masked(
+    world: World, trusting_node: httpx.AsyncClient
+) -> None:
+    data = await national(trusting_node).data("{ members(first: 50) { totalCount edges { node { idNumber } } } }")
+    assert data["members"]["totalCount"] == len(world.members)
+    assert all("*" in edge["node"]["idNumber"] for edge in data["members"]["edges"])
+
+
+async def test_a_national_caller_changes_nothing(world: World, trusting_node: httpx.AsyncClient) -> None:
+    member = world.members[0].member.id
+    codes = await national(trusting_node).error_codes(
+        "mutation($id: ID!) { changeMemberStatus(id: $id, change: RETIRE) { __typename } }",
+        {"id": gid("Member", member)},
+    )
+    assert codes == ["NOT_PERMITTED"]
+
+
+async def test_an_identity_signed_by_another_key_is_refused(world: World, trusting_node: httpx.AsyncClient) -> None:
+    forged = national(trusting_node, PeerKey.generate("gateway"))
+    assert await forged.error_codes("{ statistics(groupBy: [GENDER]) { total } }") == ["UNAUTHENTICATED"]
+
+
+async def test_an_identity_meant_for_another_province_is_refused(
+    world: World, trusting_node: httpx.AsyncClient
+) -> None:
+    elsewhere = national(trusting_node, province="42")
+    assert await elsewhere.error_codes("{ statistics(groupBy: [GENDER]) { total } }") == ["UNAUTHENTICATED"]
+
+
+async def test_a_node_trusting_no_gateway_refuses_forwarded_identities(world: World, client: httpx.AsyncClient) -> None:
+    assert await national(client).error_codes("{ statistics(groupBy: [GENDER]) { total } }") == ["UNAUTHENTICATED"]
