@@ -1,5 +1,5 @@
 """Bounds on one gateway request, refused before anything is sent to a node: depth, aliases and tokens
-(strawberry's limiters, coded ``QUERY_TOO_COMPLEX``), and the **cost** of fan-out (``QUERY_TOO_COSTLY``).
+(``unionfed.graphql_limits``, coded ``QUERY_TOO_COMPLEX``), and the **cost** of fan-out (``QUERY_TOO_COSTLY``).
 
 Cost counts the requests the gateway would send: a field asked of every province costs the number of
 provinces, a field sent to one province (or to the exchange only) costs one. Fields inside fragments count
@@ -8,55 +8,25 @@ where they are defined.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, Final
 
 from graphql import (
     ASTValidationRule,
     FieldNode,
     GraphQLError,
-    GraphQLSyntaxError,
-    Lexer,
-    Source,
-    TokenKind,
     ValidationContext,
     ValidationRule,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
-)
+from strawberry.extensions import SchemaExtension
 
 from gateway.domain.errors import ErrorCode
 from gateway.settings import QueryLimits
+from unionfed.graphql_limits import complexity_limits
 
-TOO_COMPLEX: Final = {"code": ErrorCode.QUERY_TOO_COMPLEX.value}
 EVERY_PROVINCE_FIELDS: Final = frozenset({"nationalStatistics", "provinces"})
 ONE_PROVINCE_FIELDS: Final = frozenset({"province", "locateMember"})
 EXCHANGE_FIELDS: Final = frozenset({"verifyMembership", "conflicts"})
-
-
-def _too_complex(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
-    """``rule`` with the errors it reports while measuring the document coded ``QUERY_TOO_COMPLEX``."""
-
-    class CodedRule(rule):  # type: ignore[valid-type,misc]
-        def __init__(self, context: ValidationContext) -> None:
-            report = context.on_error
-
-            def coded(error: GraphQLError) -> None:
-                error.extensions = {**(error.extensions or {}), **TOO_COMPLEX}
-                report(error)
-
-            context.on_error = coded  # type: ignore[method-assign]
-            try:
-                super().__init__(context)
-            finally:
-                context.on_error = report  # type: ignore[method-assign]
-
-    return CodedRule
 
 
 def fan_out_cost_rule(max_cost: int, provinces: int) -> type[ASTValidationRule]:
@@ -92,45 +62,11 @@ def fan_out_cost_rule(max_cost: int, provinces: int) -> type[ASTValidationRule]:
     return FanOutCost
 
 
-def _more_tokens_than(query: str, limit: int) -> bool:
-    lexer = Lexer(Source(query))
-    try:
-        for _ in range(limit + 1):
-            if lexer.advance().kind is TokenKind.EOF:
-                return False
-    except GraphQLSyntaxError:
-        return False
-    return True
-
-
-class _TokenLimit(MaxTokensLimiter):
-    """``MaxTokensLimiter`` whose refusal is coded ``QUERY_TOO_COMPLEX``."""
-
-    def on_operation(self) -> Iterator[None]:
-        try:
-            yield from super().on_operation()
-        except GraphQLSyntaxError as error:
-            self._code([error])
-            raise
-        self._code(self.execution_context.pre_execution_errors or [])
-
-    def _code(self, errors: list[GraphQLError]) -> None:
-        query = self.execution_context.query
-        if query and _more_tokens_than(query, self.max_token_count):
-            for error in errors:
-                if isinstance(error, GraphQLSyntaxError):
-                    error.extensions = {**(error.extensions or {}), **TOO_COMPLEX}
-
-
 def query_limits(limits: QueryLimits, provinces: int) -> list[Callable[[], SchemaExtension]]:
-    """Schema extension factories enforcing ``limits`` (rules built once, so the validation cache hits)."""
-    rules = [
-        _too_complex(rule)
-        for limiter in (
-            QueryDepthLimiter(max_depth=limits.max_depth),
-            MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        )
-        for rule in limiter.validation_rules
-    ]
-    rules.append(fan_out_cost_rule(limits.max_cost, provinces))
-    return [lambda: _TokenLimit(max_token_count=limits.max_tokens), lambda: AddValidationRules(rules)]
+    """Schema extension factories enforcing ``limits``: depth, aliases, tokens and fan-out cost."""
+    return complexity_limits(
+        max_depth=limits.max_depth,
+        max_aliases=limits.max_aliases,
+        max_tokens=limits.max_tokens,
+        more_rules=[fan_out_cost_rule(limits.max_cost, provinces)],
+    )
