@@ -60,7 +60,6 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 from typing import Any, Final
 
-import httpx
 import psycopg
 from psycopg.types.json import Jsonb
 
@@ -74,6 +73,7 @@ from province_node.exchange_link.relay import OutboxRelay
 from province_node.settings import ExchangeSettings, NodeSettings, TenantSettings, derive_key, sqlalchemy_url
 from province_node.tenant import Tenant, open_tenant
 from unionfed.postgres import EmbeddedPostgres, with_database
+from unionfed.readiness import wait_until_healthy
 
 REPO = Path(__file__).resolve().parents[1]
 LOG = REPO / ".data" / "bench" / "exchange-sync.log"
@@ -190,17 +190,7 @@ class ExchangeProcess:
         environment = os.environ | {"UNIONFED_EXCHANGE_DATABASE_URL": self.database_url}
         with LOG.open("wb") as log:
             self.process = subprocess.Popen(argv, env=environment, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the exchange exited with {self.process.returncode}; see {LOG}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"the exchange did not become healthy in {timeout} s; see {LOG}")
+        wait_until_healthy(self.process, self.url, name=f"the exchange (log: {LOG})", timeout=timeout)
 
     def stop(self) -> None:
         """SIGINT, then wait (SIGKILL after 15 s)."""

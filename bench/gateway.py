@@ -56,6 +56,7 @@ from exchange.standard import code_list
 from province_node.synthetic.hierarchy import plan_province
 from province_node.synthetic.rosters import roster_entries
 from unionfed.postgres import EmbeddedPostgres, with_database
+from unionfed.readiness import wait_until_healthy
 
 REPO: Final = Path(__file__).resolve().parents[1]
 DATA: Final = REPO / ".data" / "bench-gateway"
@@ -115,17 +116,7 @@ class Service:
         self.process = subprocess.Popen(
             argv, env={**os.environ, **self.environment}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{' '.join(self.argv)} exited with {self.process.returncode}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{' '.join(self.argv)} did not become healthy in {timeout} s")
+        wait_until_healthy(self.process, self.url, name=" ".join(self.argv), timeout=timeout)
 
     def stop(self) -> None:
         """SIGINT, then wait; SIGKILL if it does not stop."""

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +16,7 @@ import httpx
 
 from exchange.protocol.service_tokens import PeerKey
 from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET
+from unionfed.readiness import wait_until_healthy
 
 
 def free_port() -> int:
@@ -44,17 +44,7 @@ class Service:
         """Start it and wait until ``/healthz`` answers."""
         argv = [sys.executable, "-m", "unionfed", *self.argv, "--host", "127.0.0.1", "--port", str(self.port)]
         self.process = subprocess.Popen(argv, env={**os.environ, **self.environment}, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.argv} exited with {self.process.returncode}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.argv} did not become healthy in {timeout} s")
+        wait_until_healthy(self.process, self.url, name=" ".join(self.argv), timeout=timeout)
 
     def kill(self) -> None:
         """SIGKILL: no clean shutdown, as a crash."""

@@ -23,10 +23,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import psycopg
 
 from unionfed.postgres import EmbeddedPostgres, server_url
+from unionfed.readiness import wait_until_healthy
 
 if TYPE_CHECKING:
     from exchange.protocol.service_tokens import PeerKey
@@ -237,19 +237,9 @@ class Services:
             [sys.executable, "-m", "unionfed", *argv], env={**os.environ, **(environment or {})}
         )
 
-    def wait_until_healthy(self, name: str, url: str, timeout: float = 60) -> None:
-        """Wait until ``url/healthz`` answers 200; ``RuntimeError`` if the service exits or takes too long."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.children[name].poll() is not None:
-                raise RuntimeError(f"{name} stopped (exit status {self.children[name].returncode})")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{name} did not answer on {url}/healthz within {timeout:.0f} s")
+    def wait_until_healthy(self, name: str, url: str) -> None:
+        """Wait until the service ``name`` answers on ``url/healthz``."""
+        wait_until_healthy(self.children[name], url, name=name)
 
     def supervise(self) -> int:
         """Wait until one service stops (exit status 1) or Ctrl-C / SIGTERM (0)."""
