@@ -1,7 +1,7 @@
 """The gateway's ASGI application: ``/graphql`` (the national schema), ``/healthz`` and ``/metrics``.
 
-One ``httpx.AsyncClient`` serves every outbound request (nodes, exchange, OIDC keys); it is opened and
-closed with the app's lifespan, or given by the caller (tests inject theirs).
+The outbound clients (a pool per node, one for the exchange and OIDC keys) are opened and closed with the
+app's lifespan, or one client is given by the caller for everything (tests inject theirs).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from gateway.api.schema import build_schema
 from gateway.domain.errors import GatewayError
 from gateway.federation import Federation
 from gateway.metrics import GatewayMetrics
+from gateway.outbound import Outbound
 from gateway.security.authentication import authenticate
 from gateway.settings import GatewaySettings
 
@@ -55,9 +56,8 @@ class GatewayGraphQL(GraphQL[Context, None]):
 
 def create_app(settings: GatewaySettings, *, http: httpx.AsyncClient | None = None) -> Starlette:
     """The gateway over the nodes and exchange of ``settings``."""
-    own_client = http is None
-    client = http or httpx.AsyncClient(timeout=settings.policy.timeout, limits=httpx.Limits(max_connections=200))
-    federation = Federation(settings, client)
+    outbound = Outbound.open(settings) if http is None else Outbound.through(http)
+    federation = Federation(settings, outbound)
     metrics = GatewayMetrics(federation.nodes)
     schema = build_schema(
         settings.limits,
@@ -77,8 +77,8 @@ def create_app(settings: GatewaySettings, *, http: httpx.AsyncClient | None = No
         try:
             yield
         finally:
-            if own_client:
-                await client.aclose()
+            if http is None:
+                await outbound.aclose()
 
     ide: GraphQL_IDE | None = "graphiql" if settings.introspection else None
     routes = [

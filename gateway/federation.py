@@ -6,8 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import httpx
-
 from exchange.protocol.forwarded_identity import forwarded_identity_token
 from exchange.standard import code_list
 from gateway.domain.circuit_breaker import CircuitBreaker
@@ -17,6 +15,7 @@ from gateway.domain.national_roles import NationalCaller
 from gateway.domain.statistics_merge import PartialCounts
 from gateway.exchange_link import ExchangeReader
 from gateway.nodes.client import NodeClient
+from gateway.outbound import Outbound
 from gateway.security.oidc import OidcVerifier
 from gateway.settings import GatewaySettings
 
@@ -25,16 +24,16 @@ class Federation:
     """The province nodes and the exchange, as one gateway process reaches them."""
 
     def __init__(
-        self, settings: GatewaySettings, http: httpx.AsyncClient, *, clock: Callable[[], float] = time.monotonic
+        self, settings: GatewaySettings, outbound: Outbound, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.settings = settings
-        self.http = http
+        http = outbound.shared
         policy = settings.policy
         self.nodes = {
             province: NodeClient(
                 province,
                 url,
-                http,
+                outbound.for_node(province),
                 policy,
                 CircuitBreaker(failure_threshold=policy.failure_threshold, reset_after=policy.reset_after, clock=clock),
             )

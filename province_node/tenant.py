@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from exchange.standard import NationalKey
 from exchange.standard.profiles import Profile
 from province_node.db.engines import session_factory, tenant_engine
+from province_node.domain.statistics import CountRow
+from province_node.domain.versioned_answers import VersionedAnswers
 from province_node.exchange_link.client import ExchangeClient
 from province_node.security.passwords import Passwords
 from province_node.security.personal_data import PersonalDataCipher
 from province_node.settings import NodeSettings, TenantSettings
+
+
+@dataclass(slots=True)
+class RootScope:
+    """The root organisation's id and path, once looked up: national callers are scoped to it on every
+    request, and it never moves (every other organisation is below it)."""
+
+    id: int | None = None
+    path: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +37,9 @@ class Tenant:
     cipher: PersonalDataCipher
     passwords: Passwords
     exchange: ExchangeClient | None = None  # None: the node runs without the national exchange
+    root: RootScope = field(default_factory=RootScope)
+    # Statistics answers (``services.statistics``), each valid for the data version it was counted at.
+    statistics_answers: VersionedAnswers[tuple[CountRow, ...]] = field(default_factory=VersionedAnswers)
 
     async def aclose(self) -> None:
         """Close the database connections and the link to the exchange."""

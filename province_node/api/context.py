@@ -106,7 +106,10 @@ async def authenticate_bearer(uow: UnitOfWork, token: str) -> Caller:
         identity = verified_identity(uow.tenant.node.gateway, token, uow.tenant.province)
     except UntrustedNationalCaller as exc:
         raise RuleViolation(ErrorCode.UNAUTHENTICATED, "全国网关转发的身份无效，本节点不予信任") from exc
-    root = await root_organisation(uow)
-    if root is None:
-        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "本省尚未建立根组织，暂不接受全国网关的查询")
+    root = uow.tenant.root
+    if root.id is None:
+        found = await root_organisation(uow)
+        if found is None:
+            raise RuleViolation(ErrorCode.UNAUTHENTICATED, "本省尚未建立根组织，暂不接受全国网关的查询")
+        root.id, root.path = found.id, found.path
     return national_caller(identity, root.id, root.path)

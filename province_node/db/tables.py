@@ -277,6 +277,17 @@ class OutboxEvent(Base):
     sent_at: Mapped[datetime.datetime | None]
 
 
+class StatisticsChange(Base):
+    """One statement that wrote data statistics count from (members, memberships, organisations, units),
+    appended by a trigger; the sum of the weights is the version cached statistics are checked against
+    (``province_node.services.statistics_version``)."""
+
+    __tablename__ = "statistics_change"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    weight: Mapped[int] = mapped_column(BigInteger, server_default=text("1"))
+
+
 class IdentityCheck(Base):
     """A member the exchange has not confirmed: ``pending`` (registered while it was unreachable, to be
     claimed again) or ``conflict`` (another province, ``province``, holds the person as current)."""

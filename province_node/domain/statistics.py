@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -22,6 +23,19 @@ class Dimension(StrEnum):
 
 
 MAX_GROUP_DIMENSIONS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """The number of members with one combination of dimension values (``None``: not recorded), and the sum of
+    the ages of those of them whose birth date is recorded (``aged``)."""
+
+    keys: tuple[str | None, ...]
+    count: int
+    age_sum: int = 0
+    aged: int = 0
+
+
 # Upper bounds (exclusive) of the age bands 1..5; band 6 is 60 and over.
 _AGE_BAND_LIMITS = (25, 35, 45, 55, 60)
 

@@ -21,10 +21,10 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -89,21 +89,21 @@ def _chunks(rows: Iterator[ResolvedRow]) -> Iterator[list[ResolvedRow]]:
         yield chunk
 
 
-def _prepared(
+def prepared_chunks(
     context: PreparationContext, rows: Iterator[ResolvedRow], workers: int
-) -> Iterator[tuple[int, ChunkResult]]:
+) -> Generator[tuple[int, ChunkResult]]:
     """(rows in chunk, prepared chunk), in file order: in worker processes once the file proves bigger
     than one chunk, in this process otherwise."""
     chunks = _chunks(rows)
     head = list(islice(chunks, 2))
     if len(head) < 2 or workers <= 1:
-        for chunk in (*head, *chunks):
+        for chunk in chain(head, chunks):
             yield len(chunk), prepare_chunk(context, chunk)
         return
     # Spawned, not forked: the parent holds threads and open connections.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending: collections.deque[tuple[int, Future[ChunkResult]]] = collections.deque()
-        for chunk in (*head, *chunks):
+        for chunk in chain(head, chunks):  # lazily: never the whole file in memory, and reading overlaps writing
             pending.append((len(chunk), pool.submit(prepare_chunk, context, chunk)))
             while len(pending) > 2 * workers:
                 size, future = pending.popleft()
@@ -185,7 +185,7 @@ def import_members(
         thread = _WriterThread(writer)
         thread.start()
         try:
-            for size, chunk in _prepared(context, _resolved(rows, resolver, summary), request.workers):
+            for size, chunk in prepared_chunks(context, _resolved(rows, resolver, summary), request.workers):
                 for row, problems in chunk.rejected:
                     summary.rejected.setdefault(row, []).extend(_reasons(problems))
                 for row, problems in chunk.warnings:

@@ -50,11 +50,18 @@ class MemberFilter:
 
 
 async def filter_conditions(uow: UnitOfWork, where: MemberFilter) -> list[ColumnElement[bool]]:
-    """SQL conditions over ``Member``, ``Membership`` and the union (``Organisation``) for a filter.
+    """SQL conditions over ``Member``, ``Membership`` and the union (``Organisation``) for a filter."""
+    return conditions_within(await filter_scope(uow, where), where, uow.today)
 
-    The subtree is the caller's, narrowed to ``union_id``'s when given (which must be in scope).
-    """
-    root = (await organisation_in_scope(uow, where.union_id)).path if where.union_id else uow.caller.scope_path
+
+async def filter_scope(uow: UnitOfWork, where: MemberFilter) -> str:
+    """The path of the subtree a filter covers: the caller's, narrowed to ``union_id``'s when given (which
+    must be in scope)."""
+    return (await organisation_in_scope(uow, where.union_id)).path if where.union_id else uow.caller.scope_path
+
+
+def conditions_within(root: str, where: MemberFilter, today: datetime.date) -> list[ColumnElement[bool]]:
+    """SQL conditions for the members matching ``where`` in the subtree at ``root``, ages as on ``today``."""
     statuses = where.statuses if where.statuses is not None else sorted(CURRENT_STATUSES)
     conditions: list[ColumnElement[bool]] = [is_within(Organisation.path, root), Membership.status.in_(statuses)]
     for column, values in (
@@ -70,11 +77,11 @@ async def filter_conditions(uow: UnitOfWork, where: MemberFilter) -> list[Column
     if where.unit_id is not None:
         conditions.append(Membership.unit_id == where.unit_id)
     if where.min_age is not None:
-        conditions.append(Member.birth_date <= years_before(uow.today, where.min_age))
+        conditions.append(Member.birth_date <= years_before(today, where.min_age))
     if where.max_age is not None:
-        conditions.append(Member.birth_date > years_before(uow.today, where.max_age + 1))
+        conditions.append(Member.birth_date > years_before(today, where.max_age + 1))
     if where.age_bands is not None:
-        conditions.append(or_(false(), *_age_band_conditions(uow.today, where.age_bands)))
+        conditions.append(or_(false(), *_age_band_conditions(today, where.age_bands)))
     if where.name:
         conditions.append(Member.name.ilike(contains_pattern(where.name)))
     return conditions

@@ -1,14 +1,16 @@
 """Member statistics of a subtree: counts by one or two dimensions, with the sum of the members' ages (so an
 average can be merged across provinces as sum / count), straight from the tables.
 
-Correct by construction (one GROUP BY over the same conditions as member lists); making it fast at the
-scale of a 30-million-member province with rollups is a later step.
+Correct by construction (one GROUP BY over the same conditions as member lists). An answer is kept per
+tenant, for the subtree it counts, and given again while the counted data's version (``statistics_version``)
+is unchanged: a dashboard asking every few seconds costs one small read until something is written.
+Rollups, so that a first count does not scan a 30-million-member province either, are still to come.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, cast, func, select
@@ -16,20 +18,10 @@ from sqlalchemy.orm import QueryableAttribute
 
 from province_node.db.tables import Member, Membership, Organisation, Unit
 from province_node.domain.errors import ErrorCode, RuleViolation
-from province_node.domain.statistics import MAX_GROUP_DIMENSIONS, Dimension, age_band_birth_ranges
-from province_node.services.members import MemberFilter, filter_conditions
+from province_node.domain.statistics import MAX_GROUP_DIMENSIONS, CountRow, Dimension, age_band_birth_ranges
+from province_node.services.members import MemberFilter, conditions_within, filter_scope
+from province_node.services.statistics_version import statistics_version
 from province_node.services.unit_of_work import UnitOfWork
-
-
-@dataclass(frozen=True, slots=True)
-class CountRow:
-    """The number of members with one combination of dimension values (``None``: not recorded), and the sum of
-    the ages of those of them whose birth date is recorded (``aged``)."""
-
-    keys: tuple[str | None, ...]
-    count: int
-    age_sum: int = 0
-    aged: int = 0
 
 
 def _age_band(uow: UnitOfWork) -> ColumnElement[Any]:
@@ -64,6 +56,25 @@ async def count_by(uow: UnitOfWork, dimensions: Sequence[Dimension], where: Memb
     """Counts of the members matching ``where`` grouped by ``dimensions`` (one or two)."""
     if not 1 <= len(dimensions) <= MAX_GROUP_DIMENSIONS or len(set(dimensions)) != len(dimensions):
         raise RuleViolation(ErrorCode.INVALID_ARGUMENT, f"请选择 1 至 {MAX_GROUP_DIMENSIONS} 个不同的统计维度")
+    root = await filter_scope(uow, where)  # a union asked for must be in scope, whether the answer is kept or not
+    key = (tuple(dimensions), _filter_key(where), root, uow.today)
+    version = await statistics_version(uow)
+    kept = uow.tenant.statistics_answers.get(key, version)
+    if kept is not None:
+        return list(kept)
+    rows = await _counted(uow, dimensions, conditions_within(root, where, uow.today))
+    uow.tenant.statistics_answers.put(key, version, tuple(rows))
+    return rows
+
+
+def _filter_key(where: MemberFilter) -> tuple[object, ...]:
+    values = (getattr(where, item.name) for item in dataclasses.fields(where))
+    return tuple(tuple(value) if isinstance(value, list | tuple) else value for value in values)
+
+
+async def _counted(
+    uow: UnitOfWork, dimensions: Sequence[Dimension], conditions: list[ColumnElement[bool]]
+) -> list[CountRow]:
     columns = [dimension_column(uow, dimension).label(f"d{index}") for index, dimension in enumerate(dimensions)]
     age = cast(func.date_part("year", func.age(uow.today, Member.birth_date)), Integer)
     statement = (
@@ -77,7 +88,7 @@ async def count_by(uow: UnitOfWork, dimensions: Sequence[Dimension], where: Memb
         .join(Membership, Membership.member_id == Member.id)
         .join(Organisation, Organisation.id == Membership.union_id)
         .join(Unit, Unit.id == Membership.unit_id)
-        .where(*await filter_conditions(uow, where))
+        .where(*conditions)
         .group_by(*columns)
         .order_by(*columns)
     )

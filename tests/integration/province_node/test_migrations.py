@@ -32,6 +32,7 @@ TABLES = {
     "outbox",
     "import_job",
     "identity_check",
+    "statistics_change",
 }
 
 

@@ -1,5 +1,6 @@
 """Statistics over HTTP: counts by one and two dimensions equal counts taken in Python from the members
-the test registered; a subtree filter narrows them; unknown codes are refused."""
+the test registered; a subtree filter narrows them; unknown codes are refused; an answer kept for the data
+version is counted again as soon as anything is written."""
 
 from __future__ import annotations
 
@@ -10,8 +11,17 @@ from typing import Any
 import pytest
 
 from exchange.standard import china_today
+from province_node.domain.lifecycle import StatusChange
 from province_node.domain.statistics import age_band
-from tests.integration.province_node.conftest import Enrolled, GraphQLClient, gid
+from province_node.services.statistics_version import compact_statistics_changes
+from tests.integration.province_node.conftest import (
+    Enrolled,
+    GraphQLClient,
+    StatementCounter,
+    fetch,
+    gid,
+    scalar,
+)
 from tests.integration.province_node.world import World
 
 pytestmark = pytest.mark.anyio
@@ -147,3 +157,62 @@ async def test_an_unknown_dimension_is_refused_by_the_schema(world: World, city_
     body = await city_admin.raw(STATISTICS, {"by": ["SHOE_SIZE"]})
     assert [error["extensions"]["code"] for error in body["errors"]] == ["GRAPHQL_VALIDATION_FAILED"]
     assert "$by" in body["errors"][0]["message"]
+
+
+async def test_asking_again_with_nothing_written_does_not_count_again(
+    roster: list[Enrolled], city_admin: GraphQLClient, statements: StatementCounter
+) -> None:
+    first, _data = await counts(city_admin, ["GENDER", "AGE_BAND"])
+    statements.reset()
+    again, _data = await counts(city_admin, ["GENDER", "AGE_BAND"])
+    assert again == first
+    assert not [statement for statement in statements.statements if "GROUP BY" in statement]
+
+
+async def test_a_kept_answer_is_counted_again_once_a_member_registers(
+    world: World, roster: list[Enrolled], city_admin: GraphQLClient
+) -> None:
+    before, _data = await counts(city_admin, ["GENDER"])
+    person = world.people.person()
+    await world.register(world.furong_union, world.furong_unit, person)
+    after, _data = await counts(city_admin, ["GENDER"])
+    assert after == before + Counter({(person.gender,): 1})
+
+
+async def test_a_kept_answer_is_counted_again_once_a_status_changes(
+    world: World, roster: list[Enrolled], city_admin: GraphQLClient
+) -> None:
+    before, _data = await counts(city_admin, ["STATUS"])
+    active = next(
+        row for row in world.members if row.member.id in {e.member_id for e in roster if e.status == "active"}
+    )
+    await world.change_status(active, StatusChange.RETIRE)
+    after, _data = await counts(city_admin, ["STATUS"])
+    assert after == before - Counter({("active",): 1}) + Counter({("retired",): 1})
+
+
+async def test_a_kept_answer_is_never_given_to_a_caller_of_another_subtree(
+    world: World, roster: list[Enrolled], city_admin: GraphQLClient, furong_clerk: GraphQLClient
+) -> None:
+    everyone, _data = await counts(city_admin, ["EDUCATION"])
+    furong_only, _data = await counts(furong_clerk, ["EDUCATION"])
+    assert furong_only == expected(
+        world, roster, ["EDUCATION"], lambda e: current(e) and e.union_id == world.furong_union.id
+    )
+    assert furong_only != everyone
+
+
+async def test_reading_statistics_does_not_change_the_data_version(
+    world: World, roster: list[Enrolled], city_admin: GraphQLClient
+) -> None:
+    version = await scalar(world.tenant, "SELECT sum(weight) FROM statistics_change")
+    await counts(city_admin, ["GENDER"])
+    await counts(city_admin, ["AGE_BAND", "STATUS"])
+    assert await scalar(world.tenant, "SELECT sum(weight) FROM statistics_change") == version
+
+
+async def test_folding_the_change_rows_keeps_the_data_version(world: World, roster: list[Enrolled]) -> None:
+    [(rows, version)] = await fetch(world.tenant, "SELECT count(*), sum(weight) FROM statistics_change")
+    assert rows > 1
+    await compact_statistics_changes(world.tenant.engine)
+    assert await fetch(world.tenant, "SELECT count(*), sum(weight) FROM statistics_change") == [(1, version)]
