@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from exchange.protocol.forwarded_identity import forwarded_identity_token
+from exchange.protocol.forwarded_identity import REUSED_FOR_SECONDS, NationalRole, forwarded_identity_token
 from exchange.standard import code_list
 from gateway.domain.circuit_breaker import CircuitBreaker
 from gateway.domain.errors import ErrorCode, InvalidArgument
@@ -19,6 +19,8 @@ from gateway.outbound import Outbound
 from gateway.security.oidc import OidcVerifier
 from gateway.settings import GatewaySettings
 
+KEPT_IDENTITIES = 10_000  # forwarded identities kept for reuse; all are dropped when there are more
+
 
 class Federation:
     """The province nodes and the exchange, as one gateway process reaches them."""
@@ -27,6 +29,8 @@ class Federation:
         self, settings: GatewaySettings, outbound: Outbound, *, clock: Callable[[], float] = time.monotonic
     ) -> None:
         self.settings = settings
+        self.clock = clock
+        self._identities: dict[tuple[str, NationalRole, str], tuple[str, float]] = {}
         http = outbound.shared
         policy = settings.policy
         self.nodes = {
@@ -57,6 +61,15 @@ class Federation:
         return client
 
     def forwarded_identity(self, caller: NationalCaller, province: str) -> str:
-        """A token telling ``province``'s node who ``caller`` is, signed by the gateway."""
+        """A token telling ``province``'s node who ``caller`` is, signed by the gateway; the same token for
+        ``REUSED_FOR_SECONDS`` (half its life), so neither side signs or checks one per request."""
         subject = caller.subject if caller.issuer == self.settings.key.peer_id else f"{caller.issuer}#{caller.subject}"
-        return forwarded_identity_token(self.settings.key, subject=subject, role=caller.role, province=province)
+        key = (subject, caller.role, province)
+        kept = self._identities.get(key)
+        if kept is not None and self.clock() - kept[1] < REUSED_FOR_SECONDS:
+            return kept[0]
+        if len(self._identities) >= KEPT_IDENTITIES:
+            self._identities.clear()
+        token = forwarded_identity_token(self.settings.key, subject=subject, role=caller.role, province=province)
+        self._identities[key] = (token, self.clock())
+        return token

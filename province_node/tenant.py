@@ -12,6 +12,7 @@ from province_node.db.engines import session_factory, tenant_engine
 from province_node.domain.statistics import CountRow
 from province_node.domain.versioned_answers import VersionedAnswers
 from province_node.exchange_link.client import ExchangeClient
+from province_node.security.national_callers import TrustedIdentities
 from province_node.security.passwords import Passwords
 from province_node.security.personal_data import PersonalDataCipher
 from province_node.settings import NodeSettings, TenantSettings
@@ -38,6 +39,7 @@ class Tenant:
     passwords: Passwords
     exchange: ExchangeClient | None = None  # None: the node runs without the national exchange
     root: RootScope = field(default_factory=RootScope)
+    national_identities: TrustedIdentities = field(default_factory=TrustedIdentities)
     # Statistics answers (``services.statistics``), each valid for the data version it was counted at.
     statistics_answers: VersionedAnswers[tuple[CountRow, ...]] = field(default_factory=VersionedAnswers)
 

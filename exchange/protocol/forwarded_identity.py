@@ -26,6 +26,8 @@ from exchange.protocol.service_tokens import ALGORITHM, PeerKey
 NODE_AUDIENCE: Final = "unionfed-node"
 TOKEN_TYPE: Final = "unionfed-forwarded+jwt"  # noqa: S105 - a JWT type, not a secret
 LIFETIME_SECONDS: Final = 120
+# The gateway sends one token to a node for this long, so the node checks each token's signature once.
+REUSED_FOR_SECONDS: Final = LIFETIME_SECONDS // 2
 
 
 class NationalRole(StrEnum):
@@ -46,6 +48,7 @@ class ForwardedIdentity:
     subject: str
     role: NationalRole
     province: str
+    expires_at: int = 0  # the token's ``exp`` (seconds since the epoch)
 
 
 def is_forwarded_identity(token: str) -> bool:
@@ -94,6 +97,11 @@ def verify_forwarded_identity(token: str, gateway: PeerKey, province: str) -> Fo
         claims = decoded.claims
         if int(claims["exp"]) - int(claims["iat"]) > LIFETIME_SECONDS + 60:
             raise ForwardedIdentityError("lifetime too long")
-        return ForwardedIdentity(subject=str(claims["sub"]), role=NationalRole(claims["role"]), province=province)
+        return ForwardedIdentity(
+            subject=str(claims["sub"]),
+            role=NationalRole(claims["role"]),
+            province=province,
+            expires_at=int(claims["exp"]),
+        )
     except (JoseError, ValueError, TypeError, KeyError) as exc:
         raise ForwardedIdentityError(str(exc)) from exc

@@ -25,7 +25,7 @@ from province_node.api.units.loaders import UnitByIdLoader
 from province_node.domain.access import Caller
 from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
 from province_node.rosters.jobs import ImportJobs
-from province_node.security.national_callers import UntrustedNationalCaller, national_caller, verified_identity
+from province_node.security.national_callers import UntrustedNationalCaller, national_caller
 from province_node.services import accounts
 from province_node.services.bootstrap import root_organisation
 from province_node.services.unit_of_work import Database, UnitOfWork
@@ -103,7 +103,7 @@ async def authenticate_bearer(uow: UnitOfWork, token: str) -> Caller:
     if not is_forwarded_identity(token):
         return await accounts.authenticate(uow, token)
     try:
-        identity = verified_identity(uow.tenant.node.gateway, token, uow.tenant.province)
+        identity = uow.tenant.national_identities.verified(uow.tenant.node.gateway, token, uow.tenant.province)
     except UntrustedNationalCaller as exc:
         raise RuleViolation(ErrorCode.UNAUTHENTICATED, "全国网关转发的身份无效，本节点不予信任") from exc
     root = uow.tenant.root

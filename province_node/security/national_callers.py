@@ -9,6 +9,9 @@ for member records at all is the gateway's decision: a national viewer only ever
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from exchange.protocol.forwarded_identity import (
     ForwardedIdentity,
     ForwardedIdentityError,
@@ -33,6 +36,30 @@ def verified_identity(gateway: PeerKey | None, token: str, province: str) -> For
         return verify_forwarded_identity(token, gateway, province)
     except ForwardedIdentityError as exc:
         raise UntrustedNationalCaller(str(exc)) from exc
+
+
+class TrustedIdentities:
+    """Forwarded identities already verified, kept until their tokens expire: the gateway sends the same token
+    for half its life, so its signature is checked once, not on every request."""
+
+    def __init__(self, capacity: int = 1024, clock: Callable[[], float] = time.time) -> None:
+        self.capacity = capacity
+        self.clock = clock
+        self._verified: dict[str, ForwardedIdentity] = {}
+
+    def verified(self, gateway: PeerKey | None, token: str, province: str) -> ForwardedIdentity:
+        """``verified_identity`` of ``token``, from the tokens seen before while they are valid."""
+        kept = self._verified.get(token)
+        if kept is not None and kept.province == province and self.clock() < kept.expires_at:
+            return kept
+        identity = verified_identity(gateway, token, province)
+        if len(self._verified) >= self.capacity:
+            now = self.clock()
+            self._verified = {seen: known for seen, known in self._verified.items() if now < known.expires_at}
+            if len(self._verified) >= self.capacity:
+                self._verified.clear()
+        self._verified[token] = identity
+        return identity
 
 
 def national_caller(identity: ForwardedIdentity, root_id: int, root_path: str) -> Caller:
