@@ -188,11 +188,12 @@ def _descendants(pid: int) -> list[int]:
     while stack:
         current = stack.pop()
         found.append(current)
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        stack.extend(int(child) for child in children)
+        # Children are listed per thread: the worker processes are started from the import's worker thread.
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                stack.extend(int(child) for child in (task / "children").read_text().split())
+            except (OSError, ValueError):
+                continue
     return found
 
 
