@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import uvicorn
+from unionfed.serving import serve_app
 
 if TYPE_CHECKING:
     from exchange.service.settings import ExchangeSettings
@@ -84,7 +84,7 @@ def serve(settings: ExchangeSettings, args: argparse.Namespace) -> int:
     """Serve the exchange app until interrupted."""
     from exchange.service.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    serve_app(create_app(settings), host=args.host, port=args.port)
     return 0
 
 

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-import uvicorn
+from unionfed.serving import serve_app
 
 _log = logging.getLogger(__name__)
 
@@ -62,5 +62,5 @@ def run(args: argparse.Namespace) -> int:
     except SettingsError as error:
         _log.error("configuration: %s", error)
         return 2
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    serve_app(create_app(settings), host=args.host, port=args.port)
     return 0

@@ -12,7 +12,7 @@ import logging
 import sys
 from typing import TYPE_CHECKING
 
-import uvicorn
+from unionfed.serving import serve_app
 
 if TYPE_CHECKING:
     from province_node.settings import NodeSettings
@@ -73,7 +73,7 @@ def serve(settings: NodeSettings, host: str, port: int) -> None:
     """Serve the node app until interrupted."""
     from province_node.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    serve_app(create_app(settings), host=host, port=port)
 
 
 async def _bootstrap(settings: NodeSettings, args: argparse.Namespace) -> int:
