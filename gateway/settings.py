@@ -35,10 +35,8 @@ from exchange.protocol.forwarded_identity import NationalRole
 from exchange.protocol.service_tokens import PeerKey
 from exchange.standard import NationalKey, NationalKeyError, code_list
 from gateway.domain.retry_policy import RetryPolicy
-
-
-class SettingsError(ValueError):
-    """The configuration is missing or malformed; the message names the variable."""
+from unionfed.environment_settings import SettingsError as SettingsError
+from unionfed.environment_settings import number_setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,17 +181,6 @@ def _oidc(environ: Mapping[str, str]) -> OidcSettings | None:
     )
 
 
-def _number(environ: Mapping[str, str], name: str, default: str, low: float, high: float) -> float:
-    text = environ.get(name, default).strip()
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number") from exc
-    if not low <= value <= high:
-        raise SettingsError(f"{name} must be between {low:g} and {high:g}")
-    return value
-
-
 def gateway_settings(environ: Mapping[str, str]) -> GatewaySettings:
     """Read the gateway's settings from ``environ``; ``SettingsError`` says what is wrong."""
     national_text = environ.get("UNIONFED_NATIONAL_KEY", "").strip()
@@ -207,9 +194,9 @@ def gateway_settings(environ: Mapping[str, str]) -> GatewaySettings:
         key=_key(environ),
         exchange_url=_url("UNIONFED_EXCHANGE_URL", exchange) if exchange else None,
         national_key=national_key,
-        policy=NodePolicy(timeout=_number(environ, "UNIONFED_NODE_TIMEOUT", "2", 0.05, 60)),
+        policy=NodePolicy(timeout=number_setting(environ, "UNIONFED_NODE_TIMEOUT", "2", 0.05, 60)),
         accounts=_accounts(environ),
         oidc=_oidc(environ),
         introspection=environ.get("UNIONFED_INTROSPECTION", "true").lower() not in {"0", "false", "no", "off"},
-        token_lifetime=datetime.timedelta(hours=_number(environ, "UNIONFED_TOKEN_HOURS", "8", 1, 168)),
+        token_lifetime=datetime.timedelta(hours=number_setting(environ, "UNIONFED_TOKEN_HOURS", "8", 1, 168)),
     )

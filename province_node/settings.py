@@ -40,12 +40,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from exchange.protocol.service_tokens import PeerKey
 from exchange.standard import NationalKey, NationalKeyError, code_list, profile
 from exchange.standard.profiles import Profile
+from unionfed.environment_settings import SettingsError as SettingsError
 
 MIN_SECRET_BYTES = 32
-
-
-class SettingsError(ValueError):
-    """The configuration is missing or malformed; the message names the variable."""
 
 
 @dataclass(frozen=True, slots=True)

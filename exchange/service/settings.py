@@ -17,12 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from unionfed.environment_settings import SettingsError as SettingsError
+from unionfed.environment_settings import number_setting
+
 DATABASE_NAME: Final = "unionfed_exchange"
 LARGEST_REQUEST_BYTES: Final = 16 * 1024**2
-
-
-class SettingsError(ValueError):
-    """The configuration is missing or malformed; the message names the variable."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +46,6 @@ def exchange_database_url(server_url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(path=f"/{DATABASE_NAME}"))
 
 
-def _number(environ: Mapping[str, str], name: str, default: str, low: float, high: float) -> float:
-    text = environ.get(name, default).strip()
-    try:
-        value = float(text)
-    except ValueError as exc:
-        raise SettingsError(f"{name} must be a number") from exc
-    if not low <= value <= high:
-        raise SettingsError(f"{name} must be between {low:g} and {high:g}")
-    return value
-
-
 def exchange_settings(environ: Mapping[str, str]) -> ExchangeSettings:
     """Read the exchange's settings from ``environ``; ``SettingsError`` says what is wrong."""
     own = environ.get("UNIONFED_EXCHANGE_DATABASE_URL", "").strip()
@@ -66,6 +54,6 @@ def exchange_settings(environ: Mapping[str, str]) -> ExchangeSettings:
         raise SettingsError("neither UNIONFED_EXCHANGE_DATABASE_URL nor DATABASE_URL is set")
     return ExchangeSettings(
         database_url=libpq_url(own) if own else exchange_database_url(server),
-        pool_size=int(_number(environ, "UNIONFED_EXCHANGE_POOL_SIZE", "8", 1, 100)),
-        peer_cache_seconds=_number(environ, "UNIONFED_EXCHANGE_PEER_CACHE", "10", 0, 300),
+        pool_size=int(number_setting(environ, "UNIONFED_EXCHANGE_POOL_SIZE", "8", 1, 100)),
+        peer_cache_seconds=number_setting(environ, "UNIONFED_EXCHANGE_PEER_CACHE", "10", 0, 300),
     )
