@@ -5,8 +5,7 @@ Each app gets its own registry (no global state), exposed at ``/metrics``.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -15,6 +14,7 @@ from strawberry.extensions import SchemaExtension
 
 from gateway.domain.circuit_breaker import BreakerState
 from gateway.nodes.client import NodeClient
+from unionfed.operation_metrics import LATENCY_BUCKETS, operation_metrics
 
 
 class GatewayMetrics:
@@ -32,31 +32,14 @@ class GatewayMetrics:
             "unionfed_gateway_request_seconds",
             "Time to answer a GraphQL operation, by operation name.",
             ["operation"],
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
         self.registry.register(_BreakerCollector(nodes))
 
     def extension(self) -> Callable[[], SchemaExtension]:
         """A schema extension factory that times every operation into these metrics."""
-        metrics = self
-
-        class OperationMetrics(SchemaExtension):
-            def on_operation(self) -> Iterator[None]:
-                started, failed = time.perf_counter(), False
-                try:
-                    yield
-                except Exception:
-                    failed = True
-                    raise
-                finally:
-                    operation = self.execution_context.operation_name or "anonymous"
-                    result = self.execution_context.result
-                    outcome = "error" if failed or result is None or result.errors else "ok"
-                    metrics.latency.labels(operation).observe(time.perf_counter() - started)
-                    metrics.requests.labels(operation, outcome).inc()
-
-        return OperationMetrics
+        return operation_metrics(self.latency, self.requests)
 
 
 class _BreakerCollector(Collector):

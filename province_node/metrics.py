@@ -5,17 +5,18 @@ Each app gets its own registry (no global state), exposed at ``/metrics``.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import event
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from province_node.exchange_link.relay import RelayState
 from province_node.tenant import Tenant
+from unionfed.operation_metrics import LATENCY_BUCKETS, operation_metrics
 
 
 class NodeMetrics:
@@ -33,7 +34,7 @@ class NodeMetrics:
             "unionfed_graphql_request_seconds",
             "Time to execute a GraphQL operation, by tenant and operation name.",
             ["tenant", "operation"],
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
         self.statements = Counter(
@@ -51,27 +52,12 @@ class NodeMetrics:
             self.registry.register(_RelayCollector(relays))
 
     def extension(self) -> Callable[[], SchemaExtension]:
-        """A schema extension factory that times every operation into these metrics."""
-        metrics = self
+        """A schema extension factory that times every operation into these metrics, by tenant."""
+        return operation_metrics(self.latency, self.requests, _tenant_label)
 
-        class OperationMetrics(SchemaExtension):
-            def on_operation(self) -> Iterator[None]:
-                started, failed = time.perf_counter(), False
-                try:
-                    yield
-                except Exception:  # an unparsable document leaves the operation as an exception (ParserCache)
-                    failed = True
-                    raise
-                finally:
-                    context = self.execution_context.context
-                    tenant = getattr(getattr(context, "tenant", None), "province", "?")
-                    operation = self.execution_context.operation_name or "anonymous"
-                    result = self.execution_context.result
-                    outcome = "error" if failed or result is None or result.errors else "ok"
-                    metrics.latency.labels(tenant, operation).observe(time.perf_counter() - started)
-                    metrics.requests.labels(tenant, operation, outcome).inc()
 
-        return OperationMetrics
+def _tenant_label(context: ExecutionContext) -> tuple[str]:
+    return (str(getattr(getattr(context.context, "tenant", None), "province", "?")),)
 
 
 class _RelayCollector(Collector):

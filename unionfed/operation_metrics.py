@@ -1,0 +1,43 @@
+"""Timing every GraphQL operation into Prometheus metrics, the same way for the province node and the gateway.
+
+The operation is labelled by its name and outcome (``error`` when it raised or answered with errors), after
+whatever labels the service puts first (the node: the tenant).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+from prometheus_client import Counter, Histogram
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+def operation_metrics(
+    latency: Histogram,
+    requests: Counter,
+    leading_labels: Callable[[ExecutionContext], tuple[str, ...]] = lambda _context: (),
+) -> Callable[[], SchemaExtension]:
+    """A schema extension factory observing each operation's time into ``latency`` (labels: the leading ones,
+    operation) and counting it in ``requests`` (the leading ones, operation, outcome)."""
+
+    class OperationMetrics(SchemaExtension):
+        def on_operation(self) -> Iterator[None]:
+            started, failed = time.perf_counter(), False
+            try:
+                yield
+            except Exception:  # an unparsable document leaves the operation as an exception (ParserCache)
+                failed = True
+                raise
+            finally:
+                context = self.execution_context
+                leading = leading_labels(context)
+                operation = context.operation_name or "anonymous"
+                outcome = "error" if failed or context.result is None or context.result.errors else "ok"
+                latency.labels(*leading, operation).observe(time.perf_counter() - started)
+                requests.labels(*leading, operation, outcome).inc()
+
+    return OperationMetrics
