@@ -10,8 +10,8 @@ node's own ``ExchangeClient``, signing service tokens as the nodes do.
    of the round / its wall time; the median of the rounds is the figure. Every answer must be ``granted``. The
    tokens granted become the people of the event load.
 2. **Events** — three tenants (42, 43, 33), each a separate process as a node is, send sequenced batches in
-   requests of the relay's largest shape (``--batches-per-request`` batches of ``--batch-events`` events: 500 x 40
-   = 20,000 events, the relay's ``BATCHES_PER_REQUEST`` and ``EVENTS_PER_REQUEST`` at once), each request as soon
+   requests of the relay's largest shape (``--batches-per-request`` batches of ``--batch-events`` events: 125 x 40
+   = 5,000 events, the relay's ``EVENTS_PER_REQUEST``), each request as soon
    as the previous one is acknowledged, for ``--event-rounds`` windows of ``--round-seconds``. The events cycle
    through the tenant's claimed people: first ``member.registered`` (claimed -> active), then
    ``member.updated`` (a changed education code) and every tenth ``member.status_changed`` (active <-> retired),
@@ -36,7 +36,7 @@ exchange parses and checks them; PostgreSQL writes), so the figures are end to e
 dropped at the end; the exchange's log is kept in ``.data/bench/exchange-sync.log``.
 
     .venv/bin/python bench/exchange_sync.py [--claim-rounds 5] [--claim-requests 20] [--event-rounds 3]
-        [--round-seconds 10] [--batches-per-request 500] [--batch-events 40] [--probe-rate 10] [--idle-seconds 5]
+        [--round-seconds 10] [--batches-per-request 125] [--batch-events 40] [--probe-rate 10] [--idle-seconds 5]
         [--relay-interval 0.2]
 """
 
@@ -69,7 +69,7 @@ from exchange.service.store.peers import PeerKind, add_peer
 from exchange.standard import NationalKey, china_today, profile
 from province_node.db import migrate as node_migrate
 from province_node.exchange_link.client import ClaimOutcome, ExchangeClient, ExchangeRefused, ExchangeUnavailable
-from province_node.exchange_link.relay import OutboxRelay
+from province_node.exchange_link.relay import EVENTS_PER_REQUEST, OutboxRelay
 from province_node.settings import ExchangeSettings, NodeSettings, TenantSettings, derive_key, sqlalchemy_url
 from province_node.tenant import Tenant, open_tenant
 from unionfed.postgres import EmbeddedPostgres, with_database
@@ -700,7 +700,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--claim-requests", type=int, default=20, help="requests of 1,000 per province per round")
     parser.add_argument("--event-rounds", type=int, default=3, help="windows of the event load (default 3)")
     parser.add_argument("--round-seconds", type=float, default=10.0, help="seconds per window (default 10)")
-    parser.add_argument("--batches-per-request", type=int, default=500, help="batches per events request")
+    parser.add_argument(
+        "--batches-per-request",
+        type=int,
+        default=EVENTS_PER_REQUEST // 40,
+        help="batches per events request (default: the relay's largest request at 40 events a batch)",
+    )
     parser.add_argument("--batch-events", type=int, default=40, help="events per batch (default 40)")
     parser.add_argument("--probe-rate", type=float, default=10.0, help="probe rows/s per lag tenant (default 10)")
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="lag probing before the load (default 5)")

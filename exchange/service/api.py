@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Final
 
-import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from exchange.service import wire
 from exchange.service.auth import Authenticator, acting_for, gateway_only, reading
+from exchange.service.cpu_lane import run_in_lane
 from exchange.service.db.pool import Pool, in_transaction
 from exchange.service.domain.claims import ClaimOutcome
 from exchange.service.errors import RequestTooLarge, SequenceGap
@@ -25,6 +25,7 @@ from exchange.service.store.events import apply_events
 from exchange.service.store.peers import Peer
 
 Handler = Callable[[Request], Awaitable[Response]]
+SMALL_REQUEST_BYTES: Final = 64 * 1024  # smaller events requests are read on the event loop (``cpu_lane``)
 
 
 class Json(JSONResponse):
@@ -110,8 +111,9 @@ class ExchangeApi:
         """``POST /v1/events``."""
         peer = await self._peer(request)
         body = await self._body(request)
-        # Reading and checking a large request takes long enough to hold up every other request: off the loop.
-        asked = await anyio.to_thread.run_sync(lambda: wire.events_request(wire.parse_json(body)))
+        asked = await run_in_lane(
+            lambda: wire.events_request(wire.parse_json(body)), small=len(body) < SMALL_REQUEST_BYTES
+        )
         acting_for(peer, asked.province)
         try:
             done = await in_transaction(self.pool, lambda connection: apply_events(connection, asked))

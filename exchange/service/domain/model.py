@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Final
+from typing import Final, NamedTuple
 
 
 class IndexStatus(StrEnum):
@@ -50,9 +50,12 @@ Dimensions = tuple[str | int | None, ...]
 NO_DIMENSIONS: Final[Dimensions] = (None,) * len(DIMENSIONS)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexRow:
-    """What the index says of one token."""
+class IndexRow(NamedTuple):
+    """What the index says of one token.
+
+    A named tuple rather than a dataclass: a request builds, compares and counts tens of thousands of these,
+    and tuple construction, hashing and equality run in C (bench/README.md, "Exchange sync").
+    """
 
     province: str
     status: IndexStatus
@@ -69,9 +72,11 @@ class IndexRow:
         return self.status in CURRENT
 
 
-@dataclass(frozen=True, slots=True)
-class IndexEvent:
-    """One membership change reported by a province (a validated event of ``exchange.standard.events``)."""
+class IndexEvent(NamedTuple):
+    """One membership change reported by a province (a validated event of ``exchange.standard.events``).
+
+    A named tuple for the same reason as ``IndexRow``: a request carries up to 50,000 of them.
+    """
 
     token: str
     province: str

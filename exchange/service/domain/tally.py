@@ -9,7 +9,7 @@ rows minus those of the old: the tally is never recomputed by scanning the index
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection
 from typing import Final
 
 from exchange.service.domain.model import DIMENSION_WIRE_NAMES, IndexRow
@@ -36,18 +36,14 @@ def contributions(row: IndexRow | None) -> list[TallyKey]:
     return keys
 
 
-def deltas(changes: Iterable[tuple[IndexRow | None, IndexRow | None]]) -> dict[TallyKey, int]:
+def deltas(changes: Collection[tuple[IndexRow | None, IndexRow | None]]) -> dict[TallyKey, int]:
     """The summed tally changes of rows going from ``before`` to ``after`` (zero changes left out).
 
-    Rows are counted by their whole content first, so a batch of many similar people costs one counter
-    update per row and one expansion per distinct row.
+    Rows are counted by their whole content first (``Counter`` counts in C), so a batch of many similar
+    people costs one expansion per distinct row.
     """
-    rows: Counter[IndexRow] = Counter()
-    for before, after in changes:
-        if before is not None and before.counted:
-            rows[before] -= 1
-        if after is not None and after.counted:
-            rows[after] += 1
+    rows = Counter(after for _, after in changes if after is not None and after.counted)
+    rows.subtract(before for before, _ in changes if before is not None and before.counted)
     counter: Counter[TallyKey] = Counter()
     for row, count in rows.items():
         if count:

@@ -1,9 +1,9 @@
 """Applying a province's event batches: one transaction per request, set-based writes.
 
 The progress row of the province is locked first (a province's requests queue on it), then the index rows
-of every token the batches name, in token order. The ledger (``domain.index_rules``) decides in memory;
-then a few statements write the result: removed rows, new rows, changed rows, conflicts, summed tally
-deltas and the province's progress.
+of every token the batches name, in token order. The ledger (``domain.index_rules``) decides in memory,
+in the CPU lane for a large request (``cpu_lane``); then a few statements write the result: removed rows,
+new rows, changed rows, conflicts, summed tally deltas and the province's progress.
 """
 
 from __future__ import annotations
@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import psycopg
 
+from exchange.service.cpu_lane import run_in_lane
 from exchange.service.db.pool import Connection
 from exchange.service.domain import tally
 from exchange.service.domain.index_rules import IndexLedger
-from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, Dimensions, IndexRow, IndexStatus
+from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow
 from exchange.service.errors import ConcurrentChange, SequenceGap, TokensNotClaimed
-from exchange.service.store.rows import lock_rows, open_conflicts
-from exchange.service.wire import EventsRequest, dimensions_json
+from exchange.service.store.rows import index_rows, lock_records, open_conflicts
+from exchange.service.wire import EventBatch, EventsRequest, dimensions_json
 
+SMALL_REQUEST_TOKENS: Final = 500  # fewer are decided on the event loop (``cpu_lane``)
 _ROW_COLUMNS: Final = ("token", "province", "status", *DIMENSION_COLUMNS, "last_seq")
 _COLUMNS: Final = ", ".join(_ROW_COLUMNS)
 # Rows are written through a staging table filled by COPY: Python formats text lines (cheap) instead of
@@ -87,6 +89,19 @@ class Ingested:
     conflicts_resolved: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """What the ledger made of a request's events: the writes, ready for the statements."""
+
+    removed: list[str]  # tokens whose row goes
+    staged: str  # COPY text of the rows changed (``existed``) and added
+    changed: bool
+    added: bool
+    conflicts: list[Conflict]  # opened, refreshed or resolved
+    tally: dict[tally.TallyKey, int]
+    events: int
+
+
 async def apply_events(connection: Connection, request: EventsRequest) -> Ingested:
     """Apply the batches of ``request`` after the province's last applied one (inside a transaction)."""
     province = request.province
@@ -103,33 +118,48 @@ async def apply_events(connection: Connection, request: EventsRequest) -> Ingest
     if fresh[0].seq != acknowledged + 1:
         raise SequenceGap(acknowledged + 1, fresh[0].seq)
 
-    touched = {event.token for batch in fresh for event in batch.events}
-    touched |= {event.previous_token for batch in fresh for event in batch.events if event.previous_token}
-    tokens = sorted(touched)
-    rows = await lock_rows(connection, tokens)
+    tokens = sorted(
+        {token for batch in fresh for event in batch.events for token in (event.token, event.previous_token) if token}
+    )
+    records = await lock_records(connection, tokens)
+    conflicts = await open_conflicts(connection, tokens)
+    decided = await run_in_lane(lambda: _decide(records, conflicts, fresh), small=len(tokens) < SMALL_REQUEST_TOKENS)
+    await _write_rows(connection, decided)
+    await _write_conflicts(connection, decided.conflicts)
+    await _add_tally(connection, decided.tally)
+    await connection.execute(_RECORD_PROGRESS, (fresh[-1].seq, decided.events, province))
+    opened = sum(1 for conflict in decided.conflicts if conflict.id is None and conflict.open)
+    resolved = sum(1 for conflict in decided.conflicts if conflict.id is not None and not conflict.open)
+    return Ingested(fresh[-1].seq, len(fresh), duplicates, decided.events, opened, resolved)
+
+
+def _decide(records: Sequence[Sequence[Any]], conflicts: list[Conflict], fresh: Sequence[EventBatch]) -> _Decided:
+    """Apply ``fresh`` to the locked rows in a ledger and say what to write."""
+    rows = index_rows(records)
     unclaimed = sorted({event.token for batch in fresh for event in batch.events} - rows.keys())
     if unclaimed:
         raise TokensNotClaimed(unclaimed)
-    ledger = IndexLedger(rows, await open_conflicts(connection, sorted(rows)))
+    ledger = IndexLedger(rows, conflicts)
     last_seq: dict[str, int] = {}
-    events = 0
     for batch in fresh:
         for event in batch.events:
             ledger.apply(event)
             last_seq[event.token] = batch.seq
             if event.previous_token:
                 last_seq[event.previous_token] = batch.seq
-        events += len(batch.events)
-
     changes = ledger.changed_rows()
-    await _write_rows(connection, changes, last_seq)
-    conflicts = ledger.touched_conflicts()
-    await _write_conflicts(connection, conflicts)
-    await _add_tally(connection, tally.deltas(changes.values()))
-    await connection.execute(_RECORD_PROGRESS, (fresh[-1].seq, events, province))
-    opened = sum(1 for conflict in conflicts if conflict.id is None and conflict.open)
-    resolved = sum(1 for conflict in conflicts if conflict.id is not None and not conflict.open)
-    return Ingested(fresh[-1].seq, len(fresh), duplicates, events, opened, resolved)
+    removed = sorted(token for token, (before, after) in changes.items() if after is None)
+    added = sorted((token, after) for token, (before, after) in changes.items() if before is None and after)
+    changed = sorted((token, after) for token, (before, after) in changes.items() if before is not None and after)
+    return _Decided(
+        removed=removed,
+        staged=_copy_lines(changed, True, last_seq) + _copy_lines(added, False, last_seq),
+        changed=bool(changed),
+        added=bool(added),
+        conflicts=ledger.touched_conflicts(),
+        tally=tally.deltas(changes.values()),
+        events=sum(len(batch.events) for batch in fresh),
+    )
 
 
 def _copy_value(value: str | int | None) -> str:
@@ -142,33 +172,27 @@ def _copy_value(value: str | int | None) -> str:
 def _copy_lines(rows: Sequence[tuple[str, IndexRow]], existed: bool, last_seq: dict[str, int]) -> str:
     """COPY text lines of ``rows``; the dimensions of alike people are formatted once."""
     flag = "t" if existed else "f"
-    formatted: dict[tuple[str, IndexStatus, Dimensions], str] = {}
+    formatted: dict[IndexRow, str] = {}
     lines = []
     for token, row in rows:
-        key = (row.province, row.status, row.dimensions)
-        middle = formatted.get(key)
+        middle = formatted.get(row)
         if middle is None:
-            middle = formatted[key] = "\t".join([row.province, row.status.value, *map(_copy_value, row.dimensions)])
+            middle = formatted[row] = "\t".join([row.province, row.status.value, *map(_copy_value, row.dimensions)])
         lines.append(f"{flag}\t{token}\t{middle}\t{_copy_value(last_seq.get(token))}\n")
     return "".join(lines)
 
 
-async def _write_rows(
-    connection: Connection, changes: dict[str, tuple[IndexRow | None, IndexRow | None]], last_seq: dict[str, int]
-) -> None:
-    removed = sorted(token for token, (before, after) in changes.items() if after is None)
-    added = sorted((token, after) for token, (before, after) in changes.items() if before is None and after)
-    changed = sorted((token, after) for token, (before, after) in changes.items() if before is not None and after)
-    if removed:
-        await connection.execute(_DELETE_ROWS, (removed,))
-    if not added and not changed:
+async def _write_rows(connection: Connection, decided: _Decided) -> None:
+    if decided.removed:
+        await connection.execute(_DELETE_ROWS, (decided.removed,))
+    if not decided.staged:
         return
     await connection.execute(_STAGING)
     async with connection.cursor().copy(_COPY_STAGING) as copy:
-        await copy.write(_copy_lines(changed, True, last_seq) + _copy_lines(added, False, last_seq))
-    if changed:
+        await copy.write(decided.staged)
+    if decided.changed:
         await connection.execute(_UPDATE_ROWS)
-    if added:
+    if decided.added:
         try:
             await connection.execute(_INSERT_ROWS)
         except psycopg.errors.UniqueViolation as exc:

@@ -30,10 +30,21 @@ def index_row(record: Sequence[Any]) -> IndexRow:
     return IndexRow(record[1], _STATUS[record[2]], tuple(record[3:]))
 
 
+async def lock_records(connection: Connection, tokens: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The rows of ``tokens`` (sorted) as ``(token, province, status, *dimensions)``, locked until the
+    transaction ends (``index_rows`` makes them rows)."""
+    cursor = await connection.execute(_LOCK_ROWS, (list(tokens),))
+    return await cursor.fetchall()
+
+
+def index_rows(records: Sequence[Sequence[Any]]) -> dict[str, IndexRow]:
+    """``token -> IndexRow`` of records read by ``lock_records``."""
+    return {record[0]: index_row(record) for record in records}
+
+
 async def lock_rows(connection: Connection, tokens: Sequence[str]) -> dict[str, IndexRow]:
     """The rows of ``tokens`` (sorted), locked until the transaction ends."""
-    cursor = await connection.execute(_LOCK_ROWS, (list(tokens),))
-    return {record[0]: index_row(record) for record in await cursor.fetchall()}
+    return index_rows(await lock_records(connection, tokens))
 
 
 async def open_conflicts(connection: Connection, tokens: Sequence[str]) -> list[Conflict]:

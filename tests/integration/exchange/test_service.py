@@ -63,6 +63,15 @@ def test_the_index_is_hash_partitioned(exchange_database_url: str) -> None:
     assert partitions == [(IDENTITY_PARTITIONS,)]
 
 
+def test_index_pages_keep_room_for_updates_in_place(exchange_database_url: str) -> None:
+    fillfactors = query(
+        exchange_database_url,
+        "SELECT DISTINCT array_to_string(c.reloptions, ',') FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+        " WHERE i.inhparent = 'identity'::regclass",
+    )
+    assert fillfactors == [("fillfactor=80",)]
+
+
 def test_the_table_definitions_and_the_migrated_database_agree(exchange_database_url: str) -> None:
     engine = create_engine(make_url(exchange_database_url).set(drivername="postgresql+psycopg"))
     try:
