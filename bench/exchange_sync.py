@@ -80,6 +80,7 @@ LOG = REPO / ".data" / "bench" / "exchange-sync.log"
 LOAD_PROVINCES: Final = ("42", "43", "33")
 PROBE_PROVINCES: Final = ("44", "32", "51")
 CLAIMS_PER_REQUEST: Final = 1_000
+BATCH_EVENTS: Final = 40  # events per outbox batch in the load
 TARGET_CLAIMS_PER_SECOND: Final = 50_000
 TARGET_EVENTS_PER_SECOND: Final = 20_000
 TARGET_LAG_P99_SECONDS: Final = 1.0
@@ -703,10 +704,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--batches-per-request",
         type=int,
-        default=EVENTS_PER_REQUEST // 40,
-        help="batches per events request (default: the relay's largest request at 40 events a batch)",
+        default=EVENTS_PER_REQUEST // BATCH_EVENTS,
+        help=f"batches per events request (default: the relay's largest request at {BATCH_EVENTS} events a batch)",
     )
-    parser.add_argument("--batch-events", type=int, default=40, help="events per batch (default 40)")
+    parser.add_argument(
+        "--batch-events", type=int, default=BATCH_EVENTS, help=f"events per batch (default {BATCH_EVENTS})"
+    )
     parser.add_argument("--probe-rate", type=float, default=10.0, help="probe rows/s per lag tenant (default 10)")
     parser.add_argument("--idle-seconds", type=float, default=5.0, help="lag probing before the load (default 5)")
     parser.add_argument("--relay-interval", type=float, default=0.2, help="relay poll when idle (default 0.2 s)")
