@@ -38,6 +38,7 @@ from province_node.metrics import NodeMetrics
 from province_node.rosters.jobs import LARGEST_UPLOAD_BYTES, ImportJobs
 from province_node.rosters.routes import RosterFiles
 from province_node.services import audit
+from province_node.services.rollup_folding import RollupFolding
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.settings import NodeSettings
 from province_node.tenant import Tenant, open_tenant
@@ -46,7 +47,7 @@ _log = logging.getLogger(__name__)
 VERSION = "0.1.0"
 # A roster upload is the only large request: the upload limit and a little room for the multipart envelope.
 LARGEST_REQUEST_BYTES = LARGEST_UPLOAD_BYTES + 1024**2
-RELAY_STOP_SECONDS = 10.0  # a relay still busy this long after shutdown began is cancelled
+RELAY_STOP_SECONDS = 10.0  # a relay or fold still busy this long after shutdown began is cancelled
 
 
 class TenantGraphQL(GraphQL[Context, None]):
@@ -156,6 +157,8 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
         for tenant in tenants
         if tenant.exchange
     }
+    folds = [RollupFolding(tenant, interval=settings.rollup_interval) for tenant in tenants if settings.rollup_interval]
+    background_tasks: list[OutboxRelay | RollupFolding] = [*relays.values(), *folds]
     metrics = NodeMetrics(tenants, {province: relay.state for province, relay in relays.items()})
     schema = build_schema(
         settings.limits, introspection=settings.introspection, extra_extensions=(metrics.extension(),)
@@ -185,13 +188,13 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
                 await jobs.recover()
         try:
             async with anyio.create_task_group() as background:
-                for relay in relays.values():
-                    background.start_soon(relay.run)
+                for task in background_tasks:
+                    background.start_soon(task.run)
                 try:
                     yield
-                finally:  # let each relay finish its round (no query cut short), cancelled only if it hangs
-                    for relay in relays.values():
-                        relay.stop()
+                finally:  # let each relay and fold finish its round (no query cut short), cancelled if it hangs
+                    for task in background_tasks:
+                        task.stop()
                     background.cancel_scope.deadline = anyio.current_time() + RELAY_STOP_SECONDS
         finally:
             for tenant in tenants:

@@ -104,6 +104,8 @@ class NodeSettings:
     import_folder: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "unionfed-imports")
     exchange: ExchangeSettings | None = None
     gateway: PeerKey | None = field(default=None, repr=False)  # the gateway whose forwarded identities are trusted
+    # Seconds between background folds into the statistics rollups; None: folded only before a count.
+    rollup_interval: float | None = 5.0
 
     def tenant(self, province: str) -> TenantSettings | None:
         """The tenant for a province code, if this node serves it."""
@@ -187,6 +189,7 @@ def node_settings(environ: Mapping[str, str]) -> NodeSettings:
         raise SettingsError("UNIONFED_TOKEN_HOURS must be a whole number of hours between 1 and 168")
     folder = environ.get("UNIONFED_IMPORT_DIR", "").strip()
     settings = NodeSettings(
+        rollup_interval=_rollup_interval(environ),
         tenants=_tenants(environ, node_secret),
         national_key=national_key,
         introspection=environ.get("UNIONFED_INTROSPECTION", "true").lower() not in {"0", "false", "no", "off"},
@@ -194,6 +197,19 @@ def node_settings(environ: Mapping[str, str]) -> NodeSettings:
     )
     settings = dataclasses.replace(settings, exchange=_exchange(environ), gateway=_gateway(environ))
     return dataclasses.replace(settings, import_folder=Path(folder)) if folder else settings
+
+
+def _rollup_interval(environ: Mapping[str, str]) -> float | None:
+    text = environ.get("UNIONFED_ROLLUP_SECONDS", "5").strip().lower()
+    if text in {"0", "off", "no"}:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise SettingsError("UNIONFED_ROLLUP_SECONDS must be seconds between background folds (up to 3600), or off")
+    return seconds
 
 
 def _exchange(environ: Mapping[str, str]) -> ExchangeSettings | None:

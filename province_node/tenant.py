@@ -35,6 +35,9 @@ class Tenant:
     node: NodeSettings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # One connection of its own for bringing the statistics rollups up to date: a request folds while
+    # holding a connection of ``engine``, so folding from that pool could wait for ever on a full pool.
+    rollup_engine: AsyncEngine
     cipher: PersonalDataCipher
     passwords: Passwords
     exchange: ExchangeClient | None = None  # None: the node runs without the national exchange
@@ -48,6 +51,7 @@ class Tenant:
         if self.exchange is not None:
             await self.exchange.aclose()
         await self.engine.dispose()
+        await self.rollup_engine.dispose()
 
     @property
     def province(self) -> str:
@@ -73,6 +77,7 @@ def open_tenant(settings: TenantSettings, node: NodeSettings) -> Tenant:
         node=node,
         engine=engine,
         sessions=session_factory(engine),
+        rollup_engine=tenant_engine(settings.database_url, pool_size=1, max_overflow=0),
         cipher=PersonalDataCipher(settings.data_key),
         passwords=Passwords(node.password_cost),
         exchange=ExchangeClient(node.exchange) if node.exchange else None,

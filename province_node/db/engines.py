@@ -8,12 +8,12 @@ POOL_SIZE = 10
 MAX_OVERFLOW = 10
 
 
-def tenant_engine(database_url: str) -> AsyncEngine:
+def tenant_engine(database_url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW) -> AsyncEngine:
     """A pooled engine for one tenant database."""
     return create_async_engine(
         database_url,
-        pool_size=POOL_SIZE,
-        max_overflow=MAX_OVERFLOW,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         pool_pre_ping=True,
         connect_args={"application_name": "unionfed-node"},
     )

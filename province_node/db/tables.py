@@ -23,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     func,
@@ -286,6 +287,78 @@ class StatisticsChange(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
     weight: Mapped[int] = mapped_column(BigInteger, server_default=text("1"))
+
+
+class StatisticsCounted(Base):
+    """What the statistics rollups hold for one current member: the path above their union and their
+    value in each dimension, ages as on ``StatisticsRollupDay`` (``province_node.services.statistics_rollup``)."""
+
+    __tablename__ = "statistics_counted"
+    __table_args__ = (Index("statistics_counted_birthday", "birthday"),)
+
+    member_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    parent_path: Mapped[str]  # the ids above the member's union, e.g. "1.5.23" ("" under the root union)
+    status: Mapped[str]
+    org_level: Mapped[str | None]
+    union_type: Mapped[str | None]
+    unit_nature: Mapped[str | None]
+    gender: Mapped[str | None]
+    age_band: Mapped[str | None]
+    education: Mapped[str | None]
+    political_status: Mapped[str | None]
+    household_type: Mapped[str | None]
+    new_employment_form: Mapped[str | None]
+    age: Mapped[int | None] = mapped_column(Integer)
+    birthday: Mapped[int | None] = mapped_column(SmallInteger)  # month * 100 + day
+
+
+class StatisticsRollup(Base):
+    """Current members below an organisation (not those of its own union) with one pair of dimension values
+    (``ROLLUP_PAIRS[pair]``) and one status, and the sum of their ages."""
+
+    __tablename__ = "statistics_rollup"
+    __table_args__ = (
+        Index(
+            "statistics_rollup_key",
+            "organisation_id",
+            "pair",
+            "key1",
+            "key2",
+            "status",
+            unique=True,
+            postgresql_nulls_not_distinct=True,
+        ),
+    )
+
+    organisation_id: Mapped[int] = mapped_column(BigInteger)
+    pair: Mapped[int] = mapped_column(SmallInteger)
+    key1: Mapped[str | None] = mapped_column()
+    key2: Mapped[str | None] = mapped_column()
+    status: Mapped[str] = mapped_column()
+    members: Mapped[int] = mapped_column(BigInteger)
+    age_sum: Mapped[int] = mapped_column(BigInteger)
+    aged: Mapped[int] = mapped_column(BigInteger)
+
+    # No primary key in the table (the unique index holds NULL keys); the mapper still needs one.
+    __mapper_args__ = {"primary_key": [organisation_id, pair, key1, key2, status]}  # noqa: RUF012
+
+
+class StatisticsDirty(Base):
+    """A member written since the rollups were brought up to date (appended by triggers; duplicates allowed)."""
+
+    __tablename__ = "statistics_dirty"
+
+    member_id: Mapped[int] = mapped_column(BigInteger)
+
+    __mapper_args__ = {"primary_key": [member_id]}  # noqa: RUF012
+
+
+class StatisticsRollupDay(Base):
+    """The day the rollups' ages and age bands are counted on (one row)."""
+
+    __tablename__ = "statistics_rollup_day"
+
+    day: Mapped[datetime.date] = mapped_column(Date, primary_key=True)
 
 
 class IdentityCheck(Base):

@@ -1,10 +1,11 @@
 """Member statistics of a subtree: counts by one or two dimensions, with the sum of the members' ages (so an
-average can be merged across provinces as sum / count), straight from the tables.
+average can be merged across provinces as sum / count).
 
-Correct by construction (one GROUP BY over the same conditions as member lists). An answer is kept per
-tenant, for the subtree it counts, and given again while the counted data's version (``statistics_version``)
-is unchanged: a dashboard asking every few seconds costs one small read until something is written.
-Rollups, so that a first count does not scan a 30-million-member province either, are still to come.
+Questions by status and subtree only (what national statistics ask) are read from the rollups
+(``statistics_rollup``) plus the subtree root's own members; any other filter is counted from the tables with
+one GROUP BY over the same conditions as member lists. An answer is kept per tenant, for the subtree it
+counts, and given again while the counted data's version (``statistics_version``) is unchanged: a dashboard
+asking every few seconds costs one small read until something is written.
 """
 
 from __future__ import annotations
@@ -18,8 +19,16 @@ from sqlalchemy.orm import QueryableAttribute
 
 from province_node.db.tables import Member, Membership, Organisation, Unit
 from province_node.domain.errors import ErrorCode, RuleViolation
-from province_node.domain.statistics import MAX_GROUP_DIMENSIONS, CountRow, Dimension, age_band_birth_ranges
+from province_node.domain.lifecycle import CURRENT_STATUSES
+from province_node.domain.statistics import (
+    MAX_GROUP_DIMENSIONS,
+    CountRow,
+    Dimension,
+    age_band_birth_ranges,
+    merge_count_rows,
+)
 from province_node.services.members import MemberFilter, conditions_within, filter_scope
+from province_node.services.statistics_rollup import counts_below
 from province_node.services.statistics_version import statistics_version
 from province_node.services.unit_of_work import UnitOfWork
 
@@ -62,9 +71,36 @@ async def count_by(uow: UnitOfWork, dimensions: Sequence[Dimension], where: Memb
     kept = uow.tenant.statistics_answers.get(key, version)
     if kept is not None:
         return list(kept)
-    rows = await _counted(uow, dimensions, conditions_within(root, where, uow.today))
+    if _rollups_hold(where):
+        rows = await _rolled_up(uow, dimensions, root, where.statuses)
+    else:
+        rows = await count_from_tables(uow, dimensions, root, where)
     uow.tenant.statistics_answers.put(key, version, tuple(rows))
     return rows
+
+
+def _rollups_hold(where: MemberFilter) -> bool:
+    """Whether the rollups can answer: current members of a subtree, narrowed by status at most."""
+    narrowed = (item.name for item in dataclasses.fields(where) if item.name not in {"statuses", "union_id"})
+    unfiltered = all(getattr(where, name) in (None, "") for name in narrowed)
+    return unfiltered and (where.statuses is None or set(where.statuses) <= CURRENT_STATUSES)
+
+
+async def _rolled_up(
+    uow: UnitOfWork, dimensions: Sequence[Dimension], root: str, statuses: Sequence[str] | None
+) -> list[CountRow]:
+    counted = [str(status) for status in (sorted(CURRENT_STATUSES) if statuses is None else statuses)]
+    root_id = int(root.rsplit(".", 1)[-1])  # paths are chains of organisation ids
+    below = await counts_below(uow, root_id, dimensions, counted)
+    own = await _counted(uow, dimensions, [Membership.union_id == root_id, Membership.status.in_(counted)])
+    return merge_count_rows(below, own)
+
+
+async def count_from_tables(
+    uow: UnitOfWork, dimensions: Sequence[Dimension], root: str, where: MemberFilter
+) -> list[CountRow]:
+    """Counts of the members matching ``where`` in the subtree at ``root``, by scanning them."""
+    return await _counted(uow, dimensions, conditions_within(root, where, uow.today))
 
 
 def _filter_key(where: MemberFilter) -> tuple[object, ...]:

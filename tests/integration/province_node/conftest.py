@@ -45,7 +45,11 @@ def tenant_settings(province: str, profile_name: str, database_url: str) -> Tena
 def settings_for(*tenants: TenantSettings, introspection: bool = True) -> NodeSettings:
     """Node settings for tests: fast password hashing, the test national key."""
     return NodeSettings(
-        tenants=tenants, national_key=NATIONAL_KEY, introspection=introspection, password_cost=FAST_PASSWORDS
+        tenants=tenants,
+        national_key=NATIONAL_KEY,
+        introspection=introspection,
+        password_cost=FAST_PASSWORDS,
+        rollup_interval=None,  # no background statements between what a test does and what it counts
     )
 
 

@@ -33,6 +33,10 @@ TABLES = {
     "import_job",
     "identity_check",
     "statistics_change",
+    "statistics_counted",
+    "statistics_rollup",
+    "statistics_dirty",
+    "statistics_rollup_day",
 }
 
 
