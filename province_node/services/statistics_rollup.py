@@ -135,6 +135,8 @@ async def bring_rollups_up_to_date(engine: AsyncEngine, day: datetime.date) -> N
     """Fold every marked member into the rollups, ages as on ``day``, in a transaction of its own."""
     async with engine.begin() as connection:
         await connection.execute(FOLD_LOCK)
+        if not (await connection.execute(BEHIND, {"day": day})).scalar_one():
+            return  # nothing marked, same day: the background's usual round costs two small reads
         await _move_to_day(connection, day)
         await connection.execute(FOLD, {"day": day})
 
