@@ -4,8 +4,10 @@ and national statistics over 3, 10 and 31 province tenants, at two member counts
 Starts an embedded PostgreSQL (``.data/bench-gateway``, durable default settings) holding one database per
 province and member count, each loaded once by ``unionfed generate province`` (organisations and units through
 the use cases, members through the bulk import, the national profile) and kept for later runs; then real
-processes over real HTTP: one node process (``unionfed node serve``, one uvicorn worker) serving every province
-as a tenant on its own database, and a gateway process (``unionfed gateway serve``) over the first N of them.
+processes over real HTTP: ``--node-processes`` node processes (``unionfed node serve``, one uvicorn worker each;
+default one) serving the provinces as tenants, each on its own database, dealt out in turn (43 to the first), and a
+gateway process (``unionfed gateway serve``) over the first N of them. As deployed, every province has a node of
+its own; one process for all 31 is the harshest simulation, two (one per core here) the nearest this machine has.
 
 (a) Member lookup: ``province(code: "43") { member(id: ...) }`` and ``{ memberByIdNumber(...) }`` through the
     gateway as a national administrator, against the same selection sent straight to the node with the same
@@ -23,6 +25,7 @@ provinces; p95 growing less than 1.5x when members grow 10x.
 
     .venv/bin/python bench/gateway.py [--tenants 3,10,31] [--members 1000] [--growth 10] [--rounds 5]
                                       [--statistics-requests 30] [--lookup-requests 100] [--reload]
+                                      [--node-processes 1]
 
 With the defaults on dev-2c: about 7 minutes to load the 62 databases the first time, then about 8 minutes of
 measuring. Run as a script, this file shadows the ``gateway`` package on ``sys.path``: it imports nothing of it.
@@ -44,7 +47,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -196,13 +199,13 @@ def node_environment(keys: Keys, tenants: Mapping[str, str]) -> dict[str, str]:
     return environment
 
 
-def gateway_environment(keys: Keys, node_url: str, provinces: Sequence[str]) -> dict[str, str]:
-    """A gateway over ``provinces``, all served by the node at ``node_url``, with one national admin account."""
+def gateway_environment(keys: Keys, node_urls: Mapping[str, str]) -> dict[str, str]:
+    """A gateway over the provinces of ``node_urls`` (province -> its node), with one national admin account."""
     # argon2 as ``gateway.security.accounts.hash_password`` does: this file, run as a script, shadows the
     # ``gateway`` package on ``sys.path``, so nothing of it is imported here.
     account = {"username": ADMIN, "role": "national_admin", "passwordHash": argon2.PasswordHasher().hash(PASSWORD)}
     return {
-        "UNIONFED_GATEWAY_NODES": ",".join(f"{province}={node_url}" for province in provinces),
+        "UNIONFED_GATEWAY_NODES": ",".join(f"{province}={url}" for province, url in node_urls.items()),
         "UNIONFED_GATEWAY_KEY": json.dumps(keys.gateway.private_jwk()),
         "UNIONFED_GATEWAY_ID": keys.gateway.peer_id,
         "UNIONFED_GATEWAY_ACCOUNTS": json.dumps([account]),
@@ -481,15 +484,21 @@ def measure_statistics(
 # -- the run ---------------------------------------------------------------------------------------------
 
 
-def node_service(server_url: str, keys: Keys, provinces: Sequence[str], members: int, seed: int) -> Service:
-    """The node process serving every province of ``provinces`` at ``members``."""
-    tenants = {code: with_database(server_url, database_name(code, members, seed)) for code in provinces}
-    return Service(["node", "serve"], node_environment(keys, tenants), free_port())
+def node_services(
+    server_url: str, keys: Keys, provinces: Sequence[str], members: int, seed: int, processes: int
+) -> list[tuple[Service, Sequence[str]]]:
+    """``processes`` node processes serving the provinces of ``provinces`` at ``members`` between them, dealt out
+    in turn (the first province to the first process); each with the provinces it serves."""
+    services = []
+    for share in (provinces[start::processes] for start in range(processes)):
+        tenants = {code: with_database(server_url, database_name(code, members, seed)) for code in share}
+        services.append((Service(["node", "serve"], node_environment(keys, tenants), free_port()), share))
+    return services
 
 
-def gateway_service(keys: Keys, node_url: str, provinces: Sequence[str]) -> Service:
-    """A gateway process over ``provinces``."""
-    return Service(["gateway", "serve"], gateway_environment(keys, node_url, provinces), free_port())
+def gateway_service(keys: Keys, node_urls: Mapping[str, str]) -> Service:
+    """A gateway process over the provinces of ``node_urls`` (province -> its node)."""
+    return Service(["gateway", "serve"], gateway_environment(keys, node_urls), free_port())
 
 
 def member_ids(http: httpx.Client, keys: Keys, node_url: str, count: int) -> list[str]:
@@ -501,10 +510,11 @@ def member_ids(http: httpx.Client, keys: Keys, node_url: str, count: int) -> lis
 
 
 def run_lookups(
-    http: httpx.Client, keys: Keys, node_url: str, provinces: Sequence[str], args: argparse.Namespace
+    http: httpx.Client, keys: Keys, node_urls: Mapping[str, str], args: argparse.Namespace
 ) -> list[LookupResult]:
     """Part (a): both lookups, the gateway over every province (its fan-out fields unused)."""
-    with running(gateway_service(keys, node_url, provinces)) as gateway:
+    node_url = node_urls[LOOKUP_PROVINCE]
+    with running(gateway_service(keys, node_urls)) as gateway:
         count = min(args.lookup_requests, args.members)
         by_id = [{"id": member_id} for member_id in member_ids(http, keys, node_url, count)]
         by_number = [{"n": number} for number in id_numbers(args.members, args.seed, count)]
@@ -519,20 +529,25 @@ def run_lookups(
 def run_size(
     server_url: str, keys: Keys, provinces: Sequence[str], members: int, args: argparse.Namespace, *, lookups: bool
 ) -> tuple[list[LookupResult], list[StatisticsResult]]:
-    """One node serving every province at ``members``; the lookups (when asked) and national statistics over
-    the first N provinces for each N of ``--tenants``."""
+    """The node processes serving every province at ``members``; the lookups (when asked) and national statistics
+    over the first N provinces for each N of ``--tenants``."""
     found: list[LookupResult] = []
     results = []
-    with running(node_service(server_url, keys, provinces, members, args.seed)) as node, \
-            httpx.Client(timeout=60) as http:  # fmt: skip
+    with ExitStack() as stack, httpx.Client(timeout=60) as http:
+        node_urls: dict[str, str] = {}
+        for service, share in node_services(server_url, keys, provinces, members, args.seed, args.node_processes):
+            node_urls.update(dict.fromkeys(share, stack.enter_context(running(service)).url))
+        node_urls = {code: node_urls[code] for code in provinces}  # in the provinces' order, 43 first
         if lookups:
-            found = run_lookups(http, keys, node.url, provinces, args)
+            found = run_lookups(http, keys, node_urls, args)
         for count in args.tenants:
             versions = DataVersions([with_database(server_url, database_name(code, members, args.seed))
                                      for code in provinces[:count]])  # fmt: skip
+            asked = {code: node_urls[code] for code in provinces[:count]}
             try:
-                with running(gateway_service(keys, node.url, provinces[:count])) as gateway:
-                    results.append(measure_statistics(http, keys, node.url, gateway.url, versions, members, args))
+                with running(gateway_service(keys, asked)) as gateway:
+                    results.append(measure_statistics(http, keys, node_urls[LOOKUP_PROVINCE], gateway.url, versions,
+                                                      members, args))  # fmt: skip
             finally:
                 versions.close()
             print(f"  measured {count} provinces x {members:,} members")
@@ -607,6 +622,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--statistics-requests", type=int, default=30, help="statistics requests per round")
     parser.add_argument("--lookup-requests", type=int, default=100, help="lookups per round and path")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--node-processes", type=int, default=1, help="node processes sharing the provinces")
     parser.add_argument("--reload", action="store_true", help="load the provinces again even when kept")
     return parser.parse_args()
 
@@ -624,7 +640,8 @@ def run(server_url: str, args: argparse.Namespace, started: float) -> None:
     keys = bench_keys()
     provinces = province_codes(max(args.tenants))
     sizes = [args.members, args.members * args.growth]
-    print(f"gateway bench, {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL in {DATA}")
+    print(f"gateway bench, {platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL in {DATA}, "
+          f"{args.node_processes} node process(es)")  # fmt: skip
     for members in sizes:
         if args.reload:
             for code in provinces:

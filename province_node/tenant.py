@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from exchange.standard import NationalKey
 from exchange.standard.profiles import Profile
+from province_node.db.committed_reads import CommittedReads
 from province_node.db.engines import session_factory, tenant_engine
 from province_node.domain.statistics import CountRow
 from province_node.domain.versioned_answers import VersionedAnswers
@@ -38,6 +39,7 @@ class Tenant:
     # One connection of its own for bringing the statistics rollups up to date: a request folds while
     # holding a connection of ``engine``, so folding from that pool could wait for ever on a full pool.
     rollup_engine: AsyncEngine
+    committed_reads: CommittedReads
     cipher: PersonalDataCipher
     passwords: Passwords
     exchange: ExchangeClient | None = None  # None: the node runs without the national exchange
@@ -52,6 +54,7 @@ class Tenant:
             await self.exchange.aclose()
         await self.engine.dispose()
         await self.rollup_engine.dispose()
+        await self.committed_reads.aclose()
 
     @property
     def province(self) -> str:
@@ -78,6 +81,7 @@ def open_tenant(settings: TenantSettings, node: NodeSettings) -> Tenant:
         engine=engine,
         sessions=session_factory(engine),
         rollup_engine=tenant_engine(settings.database_url, pool_size=1, max_overflow=0),
+        committed_reads=CommittedReads(settings.database_url),
         cipher=PersonalDataCipher(settings.data_key),
         passwords=Passwords(node.password_cost),
         exchange=ExchangeClient(node.exchange) if node.exchange else None,

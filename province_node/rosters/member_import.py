@@ -31,6 +31,7 @@ from typing import Any
 import psycopg
 
 from exchange.standard import Problem, china_today
+from province_node.db.engines import libpq_url
 from province_node.domain.access import Caller, Permission
 from province_node.domain.errors import ErrorCode, NotFound, RuleViolation
 from province_node.exchange_link.claims import chunk_claims
@@ -61,11 +62,6 @@ class MemberImport:
     report_path: Path | None = None
     workers: int = max(1, (os.cpu_count() or 1))
     today: datetime.date = field(default_factory=china_today)
-
-
-def libpq_url(database_url: str) -> str:
-    """A SQLAlchemy URL (``postgresql+psycopg://``) as libpq wants it."""
-    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
 def _chosen_organisation(connection: psycopg.Connection[Any], caller: Caller, organisation_id: int) -> tuple[str, bool]:

@@ -65,9 +65,9 @@ async def count_by(uow: UnitOfWork, dimensions: Sequence[Dimension], where: Memb
     """Counts of the members matching ``where`` grouped by ``dimensions`` (one or two)."""
     if not 1 <= len(dimensions) <= MAX_GROUP_DIMENSIONS or len(set(dimensions)) != len(dimensions):
         raise RuleViolation(ErrorCode.INVALID_ARGUMENT, f"请选择 1 至 {MAX_GROUP_DIMENSIONS} 个不同的统计维度")
+    version = await statistics_version(uow)  # first: before this request's own transaction begins, it is cheap
     root = await filter_scope(uow, where)  # a union asked for must be in scope, whether the answer is kept or not
     key = (tuple(dimensions), _filter_key(where), root, uow.today)
-    version = await statistics_version(uow)
     kept = uow.tenant.statistics_answers.get(key, version)
     if kept is not None:
         return list(kept)

@@ -47,6 +47,11 @@ class Database:
         self._lock = asyncio.Lock()
         self._savepoints: list[AsyncSessionTransaction] = []
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this request has read or written anything yet (its transaction has begun)."""
+        return self.session.in_transaction()
+
     async def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
         """Run a statement and return its buffered result."""
         async with self._lock:

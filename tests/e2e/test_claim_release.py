@@ -9,9 +9,9 @@ import psycopg
 import pytest
 
 from exchange.standard import identity_token, validate_id_number
+from province_node.db.engines import libpq_url
 from province_node.exchange_link.client import ClaimOutcome, ExchangeClient
 from province_node.exchange_link.release import hold_import_claims, release_unconfirmed_claims
-from province_node.rosters.member_import import libpq_url
 from province_node.synthetic.people import Person
 from tests.e2e.test_node_and_exchange import eventually, reconciled
 from tests.integration.province_node.conftest import fetch
