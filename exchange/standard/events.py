@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -43,6 +43,11 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+# (attribute, JSON key) of every dimension; read by name, since ``dataclasses.asdict`` cost an import
+# 30 µs per event (it deep-copies).
+_DIMENSION_KEYS = tuple((item.name, _camel(item.name)) for item in fields(MemberDimensions))
+
+
 @dataclass(frozen=True, slots=True)
 class MemberEvent:
     """One change of one membership in one province."""
@@ -63,7 +68,9 @@ class MemberEvent:
             "province": self.province,
             "status": self.status,
             "occurredOn": self.occurred_on.isoformat(),
-            "dimensions": {_camel(key): value for key, value in asdict(self.dimensions).items() if value is not None},
+            "dimensions": {
+                key: value for name, key in _DIMENSION_KEYS if (value := getattr(self.dimensions, name)) is not None
+            },
             **({"previousToken": self.previous_token} if self.previous_token else {}),
         }
 

@@ -2,11 +2,13 @@
 
 For each chunk: repeated IDs in the file are refused; the rest are copied into a temporary table and
 inserted as members with ``ON CONFLICT (token) DO NOTHING``, so the unique index itself says, row by row,
-who is new. New members get their memberships, history events and an outbox batch with a handful of
-``INSERT ... SELECT``. Only the rows that conflicted (people the province already knows, including one
-registered by someone else while the import runs) are fetched and compared: a re-imported row that
-changes nothing writes nothing, one that changes fields is an update with history (a field the file
-has no column for is left as stored), one that belongs elsewhere is refused with where the person is.
+who is new. New members get their memberships and history events with ``INSERT ... SELECT``, and an outbox
+batch of their events built here, where every value is at hand (the database spent a fifth of the chunk's
+time building the same JSON with ``jsonb_agg``). Only the rows that conflicted (people the province already
+knows, including one registered by someone else while the import runs) are fetched and compared: a
+re-imported row that changes nothing writes nothing, one that changes fields is an update with history (a
+field the file has no column for is left as stored), one that belongs elsewhere is refused with where the
+person is.
 A fresh import never looks anyone up.
 
 It runs in a thread of its own with its own connection, so the database works while the file is read.
@@ -26,6 +28,7 @@ from typing import Any
 import psycopg
 
 from exchange.standard import region_name
+from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType, batch_payload
 from province_node.domain.access import Caller
 from province_node.domain.lifecycle import MembershipStatus
 from province_node.domain.masking import mask_phone
@@ -44,6 +47,12 @@ PERSON_COLUMNS = {
     "union_position": "unionPosition", "position_kind": "positionKind", "card_status": "cardStatus",
 }  # fmt: skip
 _COLUMN = {name: position for position, name in enumerate(STAGING_COLUMNS)}
+_TOKEN, _BIRTH_DATE, _JOINED_ON, _UNION_ID, _UNIT_ID = (
+    _COLUMN[name] for name in ("token", "birth_date", "joined_on", "union_id", "unit_id")
+)
+_DIMENSION_COLUMNS = tuple(
+    _COLUMN[name] for name in ("gender", "education", "political_status", "household_type", "new_employment_form")
+)
 _STAGING_TYPES = {
     "row_no": "integer", "id_number": "bytea", "phone": "bytea", "birth_date": "date", "joined_on": "date",
     "union_id": "bigint", "unit_id": "bigint",
@@ -66,19 +75,6 @@ class WriteScope:
     reason: str  # recorded with every history event of the import
 
 
-def _events(event_type: str, occurred_on: str, rows: str, status: str) -> str:
-    """An outbox payload of the chunk's events: ``{"events": [...]}``, each event in the shape of
-    ``exchange.standard.events.MemberEvent.to_payload`` (a test holds the two together)."""
-    return f"""jsonb_build_object('events', jsonb_agg(jsonb_build_object(
-        'type', '{event_type}', 'token', {rows}.token, 'province', %(province)s::text, 'status', {status},
-        'occurredOn', to_char({occurred_on}, 'YYYY-MM-DD'),
-        'dimensions', jsonb_strip_nulls(jsonb_build_object(
-            'gender', {rows}.gender, 'birthYear', extract(year FROM {rows}.birth_date)::int,
-            'education', {rows}.education, 'politicalStatus', {rows}.political_status,
-            'householdType', {rows}.household_type, 'newEmploymentForm', {rows}.new_employment_form,
-            'orgLevel', o.org_level, 'unionType', o.union_type, 'unitNature', u.nature))) ORDER BY {rows}.row_no))"""
-
-
 _PERSON = ", ".join(PERSON_COLUMNS)
 INSERT_MEMBERS = f"""
     WITH inserted AS (
@@ -96,13 +92,6 @@ INSERT_REGISTERED_EVENTS = """
     SELECT c.member_id, 'registered', coalesce(n.joined_on, %(today)s::date), %(actor)s::bigint, %(reason)s::text,
            jsonb_build_object('union', n.union_id, 'unit', n.unit_id, 'status', 'active')
     FROM import_new n JOIN import_created c USING (token) ORDER BY n.row_no"""
-INSERT_REGISTERED_OUTBOX = f"""
-    INSERT INTO outbox (event_type, event_count, payload)
-    SELECT 'member.registered', count(*),
-           {_events("member.registered", "coalesce(n.joined_on, %(today)s::date)", "n", "'active'")}
-    FROM import_new n JOIN import_created c USING (token)
-    JOIN organisation o ON o.id = n.union_id JOIN unit u ON u.id = n.unit_id
-    HAVING count(*) > 0"""
 UPDATE_MEMBERS = f"""
     UPDATE member m SET {", ".join(f"{name} = x.{name}" for name in PERSON_COLUMNS)}, phone = x.phone,
            updated_at = now()
@@ -114,12 +103,11 @@ INSERT_UPDATED_EVENTS = """
     INSERT INTO membership_event (member_id, kind, occurred_on, actor_id, reason, changes)
     SELECT member_id, 'updated', %(today)s::date, %(actor)s::bigint, %(reason)s::text, changes
     FROM import_update ORDER BY row_no"""
-INSERT_UPDATED_OUTBOX = f"""
-    INSERT INTO outbox (event_type, event_count, payload)
-    SELECT 'member.updated', count(*), {_events("member.updated", "%(today)s::date", "x", "ms.status")}
-    FROM import_update x JOIN membership ms ON ms.member_id = x.member_id
-    JOIN organisation o ON o.id = ms.union_id JOIN unit u ON u.id = ms.unit_id
-    HAVING count(*) > 0"""
+INSERT_OUTBOX = "INSERT INTO outbox (event_type, event_count, payload) VALUES (%s, %s, %s::jsonb)"
+# The coded attributes of unions and units the events carry (fetched once per import for each one used).
+ATTRIBUTES = """
+    SELECT 'union', id, org_level, union_type FROM organisation WHERE id = ANY(%(unions)s)
+    UNION ALL SELECT 'unit', id, nature, NULL FROM unit WHERE id = ANY(%(units)s)"""
 FIND_EXISTING = f"""
     SELECT m.token, m.id, {", ".join(f"m.{name}" for name in PERSON_COLUMNS)}, m.phone, ms.union_id, ms.unit_id,
            ms.status, ms.joined_on, ltree2text(o.path), o.name
@@ -158,6 +146,8 @@ class MemberWriter:
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent per step, for the log
     _seen: dict[int, int] = field(default_factory=dict)  # 64-bit token prefix -> first row with it
     _regions: dict[int, str] = field(default_factory=dict)
+    _unions: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)  # id -> org level, union type
+    _units: dict[int, str | None] = field(default_factory=dict)  # id -> unit nature
     _refused_elsewhere: bool = False  # rows refused by the reader or the checker
 
     def __post_init__(self) -> None:
@@ -168,8 +158,7 @@ class MemberWriter:
 
     @property
     def _params(self) -> dict[str, object]:
-        return {"today": self.scope.today, "actor": self.scope.caller.account_id, "reason": self.scope.reason,
-                "province": self.scope.province}  # fmt: skip
+        return {"today": self.scope.today, "actor": self.scope.caller.account_id, "reason": self.scope.reason}
 
     def refused_elsewhere(self) -> None:
         """Rows were refused before reaching the writer: an all-or-nothing import will not be kept."""
@@ -211,7 +200,7 @@ class MemberWriter:
             return
         with self._timed("compare known"):
             stored = self._stored(known)
-            updates: list[tuple[StagedMember, int, str]] = []
+            updates: list[tuple[StagedMember, _Stored, str]] = []
             for row in fresh:
                 existing = stored.get(str(row[1]))
                 if str(row[1]) in known:
@@ -269,7 +258,7 @@ class MemberWriter:
             self._regions[region] = found[0] if found else "本省"
         return self._regions[region]
 
-    def _compare(self, row: StagedMember, stored: _Stored, updates: list[tuple[StagedMember, int, str]]) -> None:
+    def _compare(self, row: StagedMember, stored: _Stored, updates: list[tuple[StagedMember, _Stored, str]]) -> None:
         number = int(str(row[0]))
         if not self.scope.caller.governs(stored.union_path):
             self._refuse(
@@ -285,7 +274,7 @@ class MemberWriter:
                             for name, value in zip(STAGING_COLUMNS, row, strict=True))  # fmt: skip
             changes = self._changes(row, stored)
             if changes:
-                updates.append((row, stored.member_id, json.dumps(changes, ensure_ascii=False)))
+                updates.append((row, stored, json.dumps(changes, ensure_ascii=False)))
             else:
                 self.unchanged += 1
 
@@ -314,8 +303,10 @@ class MemberWriter:
                 copy.write_row(row)
         cursor.execute(INSERT_MEMBERS)
         known = {token for (token,) in cursor.execute(NOT_CREATED).fetchall()}
-        for statement in (INSERT_MEMBERSHIPS, INSERT_REGISTERED_EVENTS, INSERT_REGISTERED_OUTBOX):
+        for statement in (INSERT_MEMBERSHIPS, INSERT_REGISTERED_EVENTS):
             cursor.execute(statement, self._params)
+        created = [row for row in rows if row[_TOKEN] not in known]
+        self._write_events(cursor, MemberEventType.REGISTERED, [(row, "active") for row in created])
         if self.pending_check:
             cursor.execute(
                 "INSERT INTO identity_check (member_id, state) SELECT member_id, 'pending' FROM import_created"
@@ -324,16 +315,63 @@ class MemberWriter:
         cursor.execute("TRUNCATE import_new, import_created")
         return known
 
-    def _update(self, updates: list[tuple[StagedMember, int, str]]) -> None:
+    def _update(self, updates: list[tuple[StagedMember, _Stored, str]]) -> None:
         cursor = self.connection.cursor()
         columns = ", ".join((*STAGING_COLUMNS, "member_id", "changes"))
         with cursor.copy(f"COPY import_update ({columns}) FROM STDIN") as copy:
-            for row, member_id, changes in updates:
-                copy.write_row((*row, member_id, changes))
-        for statement in (UPDATE_MEMBERS, UPDATE_MEMBERSHIPS, INSERT_UPDATED_EVENTS, INSERT_UPDATED_OUTBOX):
+            for row, stored, changes in updates:
+                copy.write_row((*row, stored.member_id, changes))
+        for statement in (UPDATE_MEMBERS, UPDATE_MEMBERSHIPS, INSERT_UPDATED_EVENTS):
             cursor.execute(statement, self._params)
+        self._write_events(cursor, MemberEventType.UPDATED, [(row, stored.status) for row, stored, _ in updates])
         self.updated += len(updates)
         cursor.execute("TRUNCATE import_update")
+
+    def _write_events(
+        self, cursor: psycopg.Cursor[Any], kind: MemberEventType, rows: list[tuple[StagedMember, str]]
+    ) -> None:
+        """One outbox batch of the events of ``rows`` (each with its membership's status), in file order."""
+        if not rows:
+            return
+        self._fetch_attributes(cursor, [row for row, _status in rows])
+        events = [self._event(kind, row, status) for row, status in rows]
+        payload = json.dumps(batch_payload(events), ensure_ascii=False, separators=(",", ":"))
+        cursor.execute(INSERT_OUTBOX, (kind.value, len(events), payload))
+
+    def _fetch_attributes(self, cursor: psycopg.Cursor[Any], rows: list[StagedMember]) -> None:
+        unions = {row[_UNION_ID] for row in rows} - self._unions.keys()
+        units = {row[_UNIT_ID] for row in rows} - self._units.keys()
+        if unions or units:
+            for kind, key, first, second in cursor.execute(ATTRIBUTES, {"unions": list(unions), "units": list(units)}):
+                if kind == "union":
+                    self._unions[key] = (first, second)
+                else:
+                    self._units[key] = first
+
+    def _event(self, kind: MemberEventType, row: StagedMember, status: str) -> MemberEvent:
+        """The event of one row, as ``services.membership`` records a registration or an update."""
+        birth, joined = row[_BIRTH_DATE], row[_JOINED_ON]
+        org_level, union_type = self._unions[int(str(row[_UNION_ID]))]
+        registered_on = joined if kind is MemberEventType.REGISTERED and isinstance(joined, datetime.date) else None
+        gender, education, political, household, new_form = (_code(row[index]) for index in _DIMENSION_COLUMNS)
+        return MemberEvent(
+            type=kind,
+            token=str(row[_TOKEN]),
+            province=self.scope.province,
+            status=status,
+            occurred_on=registered_on or self.scope.today,
+            dimensions=MemberDimensions(
+                gender=gender,
+                birth_year=birth.year if isinstance(birth, datetime.date) else None,
+                education=education,
+                political_status=political,
+                household_type=household,
+                new_employment_form=new_form,
+                org_level=org_level,
+                union_type=union_type,
+                unit_nature=self._units[int(str(row[_UNIT_ID]))],
+            ),
+        )
 
     def finish(self, *, keep: bool, details: dict[str, object]) -> bool:
         """Commit (writing one audit entry) when ``keep`` and the mode allows, else roll back; True if kept."""
@@ -347,6 +385,10 @@ class MemberWriter:
             return True
         self.connection.rollback()
         return False
+
+
+def _code(value: object) -> str | None:
+    return None if value is None else str(value)
 
 
 def _shown(value: object) -> object:

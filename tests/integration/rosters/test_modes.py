@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType
 from province_node.rosters.outcome import ImportMode
 from province_node.synthetic.people import Person
 from tests.integration.province_node.conftest import fetch, table_counts
-from tests.integration.province_node.world import World
+from tests.integration.province_node.world import TODAY, World
 from tests.integration.rosters.importing import furong_roster, member_rows, people, run_import, written_counts
 from tests.roster_files import HUNAN_HEADERS, member_record, table, write_sheet
 
@@ -70,6 +71,34 @@ async def test_all_or_nothing_writes_every_row_of_a_clean_file_with_history_outb
     [(payload, count)] = await fetch(world.tenant, "SELECT payload, event_count FROM outbox ORDER BY id DESC LIMIT 1")
     assert count == 3
     assert {event["type"] for event in payload["events"]} == {"member.registered"}
+
+
+STORED_EVENT_VALUES = """
+    SELECT m.token, m.gender, m.birth_date, m.education, m.political_status, m.household_type,
+           m.new_employment_form, o.org_level, o.union_type, u.nature, ms.status, ms.joined_on
+    FROM member m JOIN membership ms ON ms.member_id = m.id
+    JOIN organisation o ON o.id = ms.union_id JOIN unit u ON u.id = ms.unit_id
+    WHERE m.token = ANY(:tokens)"""
+
+
+async def test_each_imported_member_has_an_event_with_what_the_exchange_counts_of_them(
+    world: World, tmp_path: Path
+) -> None:
+    summary = await run_import(world, furong_roster(world, tmp_path / "r.xlsx", people(world, 3)), world.furong)
+    [(payload,)] = await fetch(world.tenant, "SELECT payload FROM outbox ORDER BY id DESC LIMIT 1")
+    tokens = [event["token"] for event in payload["events"]]
+    stored = {row[0]: row for row in await fetch(world.tenant, STORED_EVENT_VALUES, tokens=tokens)}
+    assert summary.created == len(stored) == 3
+    expected = []
+    for token in tokens:
+        _, gender, birth, education, political, household, new_form, level, union_type, nature, status, joined = stored[
+            token
+        ]
+        dimensions = MemberDimensions(gender, birth.year, education, political, household, new_form, level,
+                                      union_type, nature)  # fmt: skip
+        event = MemberEvent(MemberEventType.REGISTERED, token, "43", status, joined or TODAY, dimensions)
+        expected.append(event.to_payload())
+    assert payload["events"] == expected
 
 
 async def test_accept_valid_writes_the_valid_rows_and_reports_the_others(world: World, tmp_path: Path) -> None:
