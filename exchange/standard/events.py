@@ -43,8 +43,8 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-# (attribute, JSON key) of every dimension; read by name, since ``dataclasses.asdict`` cost an import
-# 30 µs per event (it deep-copies).
+# (attribute, JSON key) of every dimension, read by name: ``dataclasses.asdict`` deep-copies, and cost a
+# roster import 32 µs per event.
 _DIMENSION_KEYS = tuple((item.name, _camel(item.name)) for item in fields(MemberDimensions))
 
 

@@ -8,8 +8,7 @@ time building the same JSON with ``jsonb_agg``). Only the rows that conflicted (
 knows, including one registered by someone else while the import runs) are fetched and compared: a
 re-imported row that changes nothing writes nothing, one that changes fields is an update with history (a
 field the file has no column for is left as stored), one that belongs elsewhere is refused with where the
-person is.
-A fresh import never looks anyone up.
+person is. A fresh import never looks anyone up.
 
 It runs in a thread of its own with its own connection, so the database works while the file is read.
 Nothing is visible to anyone until ``finish`` commits, and a failure or a kill leaves nothing behind.
