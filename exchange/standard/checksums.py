@@ -23,8 +23,7 @@ def mod11_2_check(body: str) -> str:
 def uscc_check(body: str) -> str:
     """The check character of a unified social credit code from its first 17 characters.
 
-    The characters must come from ``USCC_ALPHABET``; digits alone give a valid body too, which is how
-    temporary codes (``Z`` + 16 digits) reuse it on their digits.
+    The characters must come from ``USCC_ALPHABET``; temporary codes reuse it on ``0`` + their 16 digits.
     """
     total = sum(map(mul, map(_USCC_VALUES.__getitem__, body), _USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]

@@ -7,7 +7,9 @@ characters (``A``, ``N``, ``Y`` authorities), so the rule is the alphabet, not "
 A temporary code (临时赋码) is what a node issues to a unit or union with no legal-person status:
 ``Z`` + the two-digit province code + a 14-digit sequence + a check character. ``Z`` is not in the USCC
 alphabet, so a temporary code can never be mistaken for a USCC, and the province prefix keeps codes from
-different nodes apart.
+different nodes apart. The check character is the USCC's, computed as if the ``Z`` were a ``0`` (no
+registration authority): a ``Z`` mistyped as a real authority (``1-9 A N Y``) then always fails the USCC check,
+so no single-character slip turns a temporary code into a valid USCC, or a USCC into a temporary code.
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def _temporary_errors(code: str, field: str) -> list[Problem]:
         return [problem(ProblemCode.TEMP_CODE_FORMAT, field, value=text)]
     if code_list("province").get(match["province"]) is None:
         return [problem(ProblemCode.TEMP_CODE_PROVINCE, field, value=text, province=match["province"])]
-    if code[17] != uscc_check(code[1:17]):
+    if code[17] != _temporary_check(code[1:17]):
         return [problem(ProblemCode.TEMP_CODE_CHECKSUM, field, value=text)]
     return []
 
@@ -113,4 +115,9 @@ def temporary_code(province: str, sequence: int) -> str:
     if not 0 < sequence <= _LARGEST_SEQUENCE:
         raise ValueError(f"temporary code sequence out of range: {sequence}")
     body = f"{province}{sequence:0{_TEMPORARY_SEQUENCE_DIGITS}d}"
-    return TEMPORARY_PREFIX + body + uscc_check(body)
+    return TEMPORARY_PREFIX + body + _temporary_check(body)
+
+
+def _temporary_check(digits: str) -> str:
+    # The USCC check of "0" + digits differs from that of every authority + digits (mod 31, weight 1).
+    return uscc_check("0" + digits)

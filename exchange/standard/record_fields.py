@@ -20,6 +20,7 @@ from exchange.standard.text import cell_text, clean_text, shown
 from exchange.standard.verdict import DateVerdict
 
 LARGEST_COUNT = 10_000_000
+_COUNT_DIGITS = 12  # room for leading zeros
 
 
 def is_blank(value: object) -> bool:
@@ -110,8 +111,11 @@ def check_count(check: RecordCheck, name: str) -> None:
     if not check.present(name):
         return
     raw = check.raw[name]
-    if isinstance(raw, str) and clean_text(raw).isdigit():
-        raw = int(clean_text(raw))
+    if isinstance(raw, str):
+        text = clean_text(raw)
+        # Only a few ASCII digits go to int(): it refuses 4,300 digits or more, and reads other scripts' digits.
+        if text.isascii() and text.isdigit() and len(text) <= _COUNT_DIGITS:
+            raw = int(text)
     if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
         raw = int(raw)
     if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= LARGEST_COUNT:

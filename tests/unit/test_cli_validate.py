@@ -97,3 +97,21 @@ def test_the_installed_command_prints_utf8_json() -> None:
     result = json.loads(completed.stdout.decode("utf-8"))
     assert result["errors"][0]["code"] == "USCC_CHECKSUM"
     assert "校验位错误" in result["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("how", ["argument", "standard input"])
+def test_bytes_that_are_not_utf8_are_refused_with_a_json_line(how: str) -> None:
+    command = shutil.which("unionfed") or str(__import__("pathlib").Path(sys.executable).parent / "unionfed")
+    arguments, stdin = ([b"\xff\xfe1381234"], b"") if how == "argument" else ([], b"\xff\xfe1381234\n")
+    completed = subprocess.run(
+        [command.encode(), b"validate", b"phone", *arguments],
+        input=stdin,
+        capture_output=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C"},
+    )
+    assert completed.returncode == 1, completed.stderr
+    result = json.loads(completed.stdout.decode("utf-8"))
+    assert result["input"] == "\ufffd\ufffd1381234"
+    assert result["valid"] is False
+    assert result["errors"][0]["code"]

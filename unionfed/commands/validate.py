@@ -1,12 +1,14 @@
 """``unionfed validate KIND VALUE...``: check doubtful numbers against the national standard.
 
 Prints one JSON object per value, one per line, and exits 0 only when every value is valid. With no
-values on the command line it reads one value per line from standard input.
+values on the command line it reads one value per line from standard input. Bytes that are not UTF-8
+become U+FFFD, so such a value is refused for its characters like any other, never a crash.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Callable, Iterable
@@ -64,10 +66,23 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Validate every value and print its verdict."""
     check = KINDS[args.kind]
-    values: Iterable[str] = args.values or (line.rstrip("\r\n") for line in sys.stdin)
     all_valid = True
-    for value in values:
+    for value in _values(args.values):
         verdict = check(value)
         all_valid = all_valid and verdict.valid
         print(json.dumps(verdict_json(value, verdict), ensure_ascii=False))
     return 0 if all_valid else 1
+
+
+def _values(given: list[str]) -> Iterable[str]:
+    """The values of the command line, or else the lines of standard input, as UTF-8 text."""
+    if given:
+        return map(_as_text, given)
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="surrogateescape")
+    return (_as_text(line.rstrip("\r\n")) for line in sys.stdin)
+
+
+def _as_text(value: str) -> str:
+    # Python hands undecodable bytes over as lone surrogates, which cannot be printed.
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

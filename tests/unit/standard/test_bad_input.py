@@ -19,6 +19,8 @@ from exchange.standard import (
     validate_phone,
     validate_resident_id,
     validate_temporary_code,
+    validate_union_record,
+    validate_unit_record,
     validate_uscc,
 )
 from exchange.standard.verdict import Verdict
@@ -72,6 +74,28 @@ def test_every_validator_answers_anything_with_a_verdict(validator: Callable[[ob
 def test_the_member_validator_answers_any_record(record: dict[str, object]) -> None:
     verdict = validate_member(record, profile("hubei"), today=TODAY)
     assert not verdict.valid
+
+
+UNION_FIELDS = ["name", "unionType", "orgLevel", "creditCode", "foundedOn", "termStart", "termEnd", "leader", "phone"]
+UNIT_FIELDS = ["name", "creditCode", "nature", "address", "employeeCount"]
+
+
+@given(st.dictionaries(st.sampled_from(UNION_FIELDS), ANYTHING))
+def test_the_union_validator_answers_any_record(record: dict[str, object]) -> None:
+    verdict = validate_union_record(record, profile("hunan"), today=TODAY)
+    assert all(error.code and error.message for error in verdict.errors)
+
+
+@given(st.dictionaries(st.sampled_from(UNIT_FIELDS), ANYTHING))
+def test_the_unit_validator_answers_any_record(record: dict[str, object]) -> None:
+    verdict = validate_unit_record(record, profile("hunan"), today=TODAY)
+    assert all(error.code and error.message for error in verdict.errors)
+
+
+@pytest.mark.parametrize("count", ["1" * 10_000, "0" * 5_000 + "1", "𐩀", "١٢"])
+def test_an_employee_count_of_huge_or_foreign_digits_is_refused_as_no_count(count: str) -> None:
+    verdict = validate_unit_record({"name": "某公司", "employeeCount": count}, profile("hunan"), today=TODAY)
+    assert "VALUE_NOT_COUNT" in [error.code.value for error in verdict.errors]
 
 
 @pytest.mark.parametrize("value", ["x" * 10_000, "1" * 10_000])
