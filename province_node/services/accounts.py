@@ -75,6 +75,8 @@ async def authenticate(uow: UnitOfWork, bearer: str) -> Caller:
     ).first()
     if row is None or row.Account.disabled_at is not None or row.Account.token_version != claims.token_version:
         raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证已失效（账号已停用或密码已更改），请重新登录")
+    if (row.Account.organisation_id, row.Account.role) != (claims.organisation_id, claims.role):
+        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证所载的组织或角色已变更，请重新登录")
     return _caller(row.Account, row.path, tenant.province)
 
 
@@ -107,11 +109,18 @@ def _caller(account: Account, scope_path: str, province: str) -> Caller:
 
 async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded:
     """Check a username and password and issue a login token; commits the outcome (lockouts count)."""
-    account = await uow.db.scalar(select(Account).where(func.lower(Account.username) == username.strip().lower()))
+    row = (
+        await uow.db.execute(
+            select(Account, Organisation.path)
+            .join(Organisation, Organisation.id == Account.organisation_id)
+            .where(func.lower(Account.username) == username.strip().lower())
+        )
+    ).first()
     failed = RuleViolation(ErrorCode.LOGIN_FAILED, "用户名或密码不正确")
-    if account is None:
+    if row is None:
         uow.tenant.passwords.verify_decoy(password)
         raise failed
+    account = row.Account
     now = _now()
     if account.locked_until is not None and account.locked_until > now:
         raise RuleViolation(ErrorCode.ACCOUNT_LOCKED, "密码错误次数过多，账号已临时锁定，请 15 分钟后再试")
@@ -133,14 +142,23 @@ async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded
     account.last_login_at = now
     audit.record(uow, audit.AuditAction.LOGIN, target_type="account", target_ids=[account.id], account_id=account.id)
     await uow.commit()
-    token = issue_login_token(
+    # The answer shows the account (its organisation too) to the one who just proved to hold it.
+    uow.sign_in(_caller(account, row.path, uow.tenant.province))
+    return LoginSucceeded(
+        token=_login_token(uow, account), account=account, must_change_password=account.must_change_password
+    )
+
+
+def _login_token(uow: UnitOfWork, account: Account) -> str:
+    return issue_login_token(
         uow.tenant.settings.token_key,
         account_id=account.id,
         province=uow.tenant.province,
+        organisation_id=account.organisation_id,
+        role=account.role,
         token_version=account.token_version,
         lifetime=uow.tenant.node.token_lifetime,
     )
-    return LoginSucceeded(token=token, account=account, must_change_password=account.must_change_password)
 
 
 async def _own_account(uow: UnitOfWork) -> Account:
@@ -163,13 +181,7 @@ async def change_password(uow: UnitOfWork, current_password: str, new_password: 
     account.token_version += 1
     audit.record(uow, audit.AuditAction.PASSWORD_CHANGED, target_type="account", target_ids=[account.id])
     await uow.commit()
-    return issue_login_token(
-        uow.tenant.settings.token_key,
-        account_id=account.id,
-        province=uow.tenant.province,
-        token_version=account.token_version,
-        lifetime=uow.tenant.node.token_lifetime,
-    )
+    return _login_token(uow, account)
 
 
 async def create_account(

@@ -149,6 +149,10 @@ class UnitOfWork:
             raise RuntimeError("this use case needs an authenticated caller")
         return self._caller
 
+    def sign_in(self, caller: Caller) -> None:
+        """Go on as ``caller``: a login answers with the account it has just signed in."""
+        self._caller = caller
+
     async def __aenter__(self) -> Self:
         self._committed = False
         return self

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from province_node.security.login_tokens import issue_login_token
+from province_node.security.login_tokens import issue_login_token, verify_login_token
 from province_node.settings import NodeSettings
 from tests.integration.province_node.conftest import (
     NEW_PASSWORD,
@@ -58,6 +58,23 @@ async def test_the_right_password_gives_a_token_that_works(world: World, anonymo
     assert result["account"] == {"username": "fr_clerk", "role": "CLERK"}
     me = await GraphQLClient(anonymous.http, "43", result["token"]).data(ME)
     assert me["me"]["organisation"] == {"name": "芙蓉区总工会"}
+
+
+async def test_the_login_answer_shows_the_accounts_organisation(world: World, anonymous: GraphQLClient) -> None:
+    answer = await anonymous.data(
+        """mutation($u: String!, $p: String!) { login(username: $u, password: $p) {
+            ... on LoginSuccess { account { organisation { name } } } } }""",
+        {"u": "fr_clerk", "p": PASSWORD},
+    )
+    assert answer["login"]["account"]["organisation"] == {"name": "芙蓉区总工会"}
+
+
+async def test_the_login_token_names_the_accounts_organisation_and_role(
+    world: World, anonymous: GraphQLClient, node_settings: NodeSettings
+) -> None:
+    token = (await login(anonymous, "fr_clerk", PASSWORD))["token"]
+    claims = verify_login_token(node_settings.tenants[0].token_key, token, "43")
+    assert (claims.organisation_id, claims.role) == (world.furong.id, "clerk")
 
 
 async def test_usernames_are_not_case_sensitive(world: World, anonymous: GraphQLClient) -> None:
@@ -254,28 +271,39 @@ def hunan_token(
     node_settings: NodeSettings,
     *,
     account: int,
+    organisation: int,
     lifetime: datetime.timedelta,
+    role: str = "admin",
     key: bytes | None = None,
     province: str = "43",
 ) -> str:
     """A login token signed like the node's (or with ``key``)."""
     signing_key = key if key is not None else node_settings.tenants[0].token_key
-    return issue_login_token(signing_key, account_id=account, province=province, token_version=1, lifetime=lifetime)
+    return issue_login_token(
+        signing_key,
+        account_id=account,
+        province=province,
+        organisation_id=organisation,
+        role=role,
+        token_version=1,
+        lifetime=lifetime,
+    )
 
 
 async def test_forged_expired_and_garbage_tokens_are_refused(
     world: World, anonymous: GraphQLClient, node_settings: NodeSettings
 ) -> None:
     hour = datetime.timedelta(hours=1)
+    root = world.root.id
     tokens = {
         "garbage": "not-a-token",
         "empty-looking": "a.b.c",
-        "other key": hunan_token(node_settings, account=1, lifetime=hour, key=NODE_SECRET),
+        "other key": hunan_token(node_settings, account=1, organisation=root, lifetime=hour, key=NODE_SECRET),
         "hubei key, hunan claim": hunan_token(
-            node_settings, account=1, lifetime=hour, key=node_settings.tenants[1].token_key
+            node_settings, account=1, organisation=root, lifetime=hour, key=node_settings.tenants[1].token_key
         ),
-        "expired": hunan_token(node_settings, account=1, lifetime=-hour),
-        "no such account": hunan_token(node_settings, account=999_999, lifetime=hour),
+        "expired": hunan_token(node_settings, account=1, organisation=root, lifetime=-hour),
+        "no such account": hunan_token(node_settings, account=999_999, organisation=root, lifetime=hour),
     }
     answers = {name: await GraphQLClient(anonymous.http, "43", token).error_codes(ME) for name, token in tokens.items()}
     assert answers == {name: ["UNAUTHENTICATED"] for name in tokens}
@@ -284,8 +312,24 @@ async def test_forged_expired_and_garbage_tokens_are_refused(
 async def test_a_genuine_token_of_the_province_admin_works(
     world: World, anonymous: GraphQLClient, node_settings: NodeSettings
 ) -> None:
-    token = hunan_token(node_settings, account=1, lifetime=datetime.timedelta(hours=1))
+    token = hunan_token(node_settings, account=1, organisation=world.root.id, lifetime=datetime.timedelta(hours=1))
     assert (await GraphQLClient(anonymous.http, "43", token).data(ME))["me"]["username"] == "hn_admin"
+
+
+async def test_a_token_claiming_another_role_or_organisation_than_the_accounts_is_refused(
+    world: World, anonymous: GraphQLClient, node_settings: NodeSettings
+) -> None:
+    hour = datetime.timedelta(hours=1)
+    claims = {
+        "viewer instead of admin": hunan_token(
+            node_settings, account=1, organisation=world.root.id, role="viewer", lifetime=hour
+        ),
+        "a county instead of the province": hunan_token(
+            node_settings, account=1, organisation=world.furong.id, lifetime=hour
+        ),
+    }
+    answers = {name: await GraphQLClient(anonymous.http, "43", token).error_codes(ME) for name, token in claims.items()}
+    assert answers == {name: ["UNAUTHENTICATED"] for name in claims}
 
 
 async def test_an_authorization_header_that_is_not_a_bearer_token_is_refused(
