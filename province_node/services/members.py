@@ -145,7 +145,7 @@ async def list_members(uow: UnitOfWork, where: MemberFilter, first: int | None, 
         conditions.append(Member.id > start)
     rows = (await uow.db.execute(_rows().where(*conditions).order_by(Member.id).limit(size + 1))).all()
     items = [MemberRow(row.Member, row.Membership) for row in rows]
-    return page_of("member", items, [item.member.id for item in items], size)
+    return page_of("member", items, [item.member.id for item in items], size, after=start)
 
 
 async def count_members(uow: UnitOfWork, where: MemberFilter) -> int:

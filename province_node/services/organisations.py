@@ -118,7 +118,7 @@ async def search_organisations(
     if start is not None:
         conditions.append(Organisation.id > start)
     rows = await uow.db.scalars(select(Organisation).where(*conditions).order_by(Organisation.id).limit(size + 1))
-    return page_of("organisation", rows, [row.id for row in rows], size)
+    return page_of("organisation", rows, [row.id for row in rows], size, after=start)
 
 
 def _check_record(uow: UnitOfWork, record: Mapping[str, object]) -> dict[str, object]:
@@ -240,7 +240,9 @@ async def move_organisation(uow: UnitOfWork, organisation_id: int, new_parent_id
 
 
 async def dissolve_organisation(uow: UnitOfWork, organisation_id: int) -> Organisation:
-    """Dissolve (撤销) an organisation of the caller's subtree; only an empty one may go."""
+    """Dissolve (撤销) an organisation of the caller's subtree; only an empty one may go (no current members,
+    no organisations below, no enabled accounts). The units it keeps or covers stay registered: the employer
+    exists whether or not its union does."""
     uow.caller.require(Permission.WRITE_ORGANISATIONS)
     await _lock_hierarchy(uow)
     organisation = await organisation_in_scope(uow, organisation_id)

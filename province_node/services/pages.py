@@ -21,6 +21,12 @@ class Page(Generic[T]):
     items: Sequence[T]
     cursors: Sequence[str]
     has_next_page: bool
+    has_previous_page: bool
+
+    @property
+    def start_cursor(self) -> str | None:
+        """The cursor of the page's first row."""
+        return self.cursors[0] if self.cursors else None
 
     @property
     def end_cursor(self) -> str | None:
@@ -61,10 +67,12 @@ def page_size(first: int | None, largest: int) -> int:
     return size
 
 
-def page_of(kind: str, rows: Sequence[T], keys: Sequence[int], size: int) -> Page[T]:
-    """A page from up to ``size + 1`` rows fetched in key order (the extra row only says there is more)."""
+def page_of(kind: str, rows: Sequence[T], keys: Sequence[int], size: int, *, after: int | None) -> Page[T]:
+    """A page from up to ``size + 1`` rows fetched in key order after ``after`` (the extra row only says there
+    is more; a page that starts after a cursor has rows before it)."""
     return Page(
         items=rows[:size],
         cursors=[encode_cursor(kind, key) for key in keys[:size]],
         has_next_page=len(rows) > size,
+        has_previous_page=after is not None,
     )

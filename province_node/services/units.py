@@ -78,7 +78,7 @@ async def find_units(
     if start is not None:
         conditions.append(Unit.id > start)
     rows = await uow.db.scalars(select(Unit).where(*conditions).order_by(Unit.id).limit(size + 1))
-    return page_of("unit", rows, [row.id for row in rows], size)
+    return page_of("unit", rows, [row.id for row in rows], size, after=start)
 
 
 def _checked(uow: UnitOfWork, record: Mapping[str, object]) -> dict[str, object]:

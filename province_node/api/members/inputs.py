@@ -6,7 +6,7 @@ from enum import Enum
 
 import strawberry
 
-from exchange.standard import code_list
+from province_node.api.codes import filter_codes
 from province_node.api.ids import decode_optional_id
 from province_node.domain.errors import ErrorCode, RuleViolation
 from province_node.domain.lifecycle import EndReason, StatusChange
@@ -113,18 +113,6 @@ class EndReasonKind(Enum):
     OTHER = EndReason.OTHER.value
 
 
-def _codes(list_name: str, values: list[str] | None) -> list[str] | None:
-    if values is None:
-        return None
-    found = []
-    for value in values:
-        entry = code_list(list_name).find(value)
-        if entry is None:
-            raise RuleViolation(ErrorCode.INVALID_ARGUMENT, f"筛选条件“{value}”不在代码表 {list_name} 中")
-        found.append(entry.code)
-    return found
-
-
 @strawberry.input(description="Which members to list or count. Values are codes or labels of the code lists.")
 class MemberFilterInput:
     statuses: list[str] | None = strawberry.field(default=None, description="Default: every current status.")
@@ -149,18 +137,18 @@ class MemberFilterInput:
             if age is not None and not 0 <= age <= 150:
                 raise RuleViolation(ErrorCode.INVALID_ARGUMENT, "年龄须在 0 至 150 之间")
         return MemberFilter(
-            statuses=_codes("member_status", self.statuses),
+            statuses=filter_codes("member_status", self.statuses),
             union_id=decode_optional_id("Organisation", self.union, what="工会组织"),
             unit_id=decode_optional_id("Unit", self.unit, what="单位"),
-            genders=_codes("gender", self.genders),
-            age_bands=_codes("age_band", self.age_bands),
+            genders=filter_codes("gender", self.genders),
+            age_bands=filter_codes("age_band", self.age_bands),
             min_age=self.min_age,
             max_age=self.max_age,
-            educations=_codes("education", self.educations),
-            political_statuses=_codes("political_status", self.political_statuses),
-            household_types=_codes("household_type", self.household_types),
-            new_employment_forms=_codes("new_employment_form", self.new_employment_forms),
-            card_statuses=_codes("card_status", self.card_statuses),
+            educations=filter_codes("education", self.educations),
+            political_statuses=filter_codes("political_status", self.political_statuses),
+            household_types=filter_codes("household_type", self.household_types),
+            new_employment_forms=filter_codes("new_employment_form", self.new_employment_forms),
+            card_statuses=filter_codes("card_status", self.card_statuses),
             name=self.name,
         )
 

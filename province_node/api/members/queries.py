@@ -55,6 +55,6 @@ class MemberQueries:
                 MemberEdge(cursor=cursor, node=MemberType(row=row))
                 for cursor, row in zip(page.cursors, page.items, strict=True)
             ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=PageInfo.of(page),
             where=where,
         )

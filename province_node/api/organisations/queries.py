@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from province_node.api.codes import filter_code
 from province_node.api.context import Context
 from province_node.api.ids import decode_id, decode_optional_id
 from province_node.api.organisations.types import OrganisationType
@@ -69,8 +70,8 @@ class OrganisationQueries:
             info.context.uow,
             under=decode_optional_id("Organisation", under, what="工会组织"),
             name=name,
-            union_type=union_type,
-            org_level=org_level,
+            union_type=filter_code("union_type", union_type),
+            org_level=filter_code("org_level", org_level),
             include_dissolved=include_dissolved,
             first=first,
             after=after,
@@ -80,5 +81,5 @@ class OrganisationQueries:
                 OrganisationEdge(cursor=cursor, node=OrganisationType(row=row))
                 for cursor, row in zip(page.cursors, page.items, strict=True)
             ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=PageInfo.of(page),
         )

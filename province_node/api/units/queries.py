@@ -56,5 +56,5 @@ class UnitQueries:
                 UnitEdge(cursor=cursor, node=UnitType(row=row))
                 for cursor, row in zip(page.cursors, page.items, strict=True)
             ],
-            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            page_info=PageInfo.of(page),
         )

@@ -44,7 +44,7 @@ MOVE = f"""mutation($id: ID!, $union: ID!, $unit: ID!, $reason: String) {{
     moveMember(id: $id, union: $union, unit: $unit, reason: $reason) {{ {RESULT} }} }}"""
 MEMBER_IDS = """query($f: MemberFilterInput, $first: Int, $after: String) {
     members(filter: $f, first: $first, after: $after) {
-        totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }"""
+        totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
 BY_ID_NUMBER = "query($n: String!) { memberByIdNumber(idNumber: $n) { id name } }"
 
 
@@ -590,6 +590,8 @@ async def test_pages_follow_each_other_without_gaps_or_repeats(
         seen += [edge["node"]["id"] for edge in data["edges"]]
         pages += 1
         assert data["totalCount"] == sum(1 for enrolled in roster if enrolled.status in CURRENT)
+        assert data["pageInfo"]["hasPreviousPage"] == (pages > 1)
+        assert data["pageInfo"]["startCursor"] == data["edges"][0]["cursor"]
         if not data["pageInfo"]["hasNextPage"]:
             break
         after = data["pageInfo"]["endCursor"]

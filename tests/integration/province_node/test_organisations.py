@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from exchange.standard import validate_temporary_code
+from exchange.standard import code_list, validate_temporary_code
 from province_node.synthetic.credit_codes import ENTERPRISE, GRASSROOTS_UNION, make_uscc
 from tests.integration.province_node.conftest import (
     GraphQLClient,
@@ -218,6 +218,27 @@ async def test_a_search_by_part_of_the_name_stays_in_the_subtree(
     assert names(await furong_clerk.data(SEARCH, {"name": "物流"})) == []
     under = {"name": "区", "under": gid("Organisation", world.tianxin.id)}
     assert names(await city_admin.data(SEARCH, under)) == ["天心区总工会"]
+
+
+TYPED_SEARCH = """query($type: String, $level: String) {
+    organisations(unionType: $type, orgLevel: $level, first: 100) { edges { node { name } } } }"""
+
+
+async def test_a_search_by_union_type_takes_its_code_or_its_label(world: World, city_admin: GraphQLClient) -> None:
+    grassroots = ["芙蓉科技公司工会", "天心物流公司工会"]
+    assert names(await city_admin.data(TYPED_SEARCH, {"type": "1"})) == grassroots
+    assert names(await city_admin.data(TYPED_SEARCH, {"type": code_list("union_type").label("1")})) == grassroots
+
+
+async def test_a_search_by_level_finds_that_level_only(world: World, city_admin: GraphQLClient) -> None:
+    assert names(await city_admin.data(TYPED_SEARCH, {"level": "3"})) == ["芙蓉区总工会", "天心区总工会"]
+
+
+@pytest.mark.parametrize("arguments", [{"type": "火星"}, {"level": "xx"}], ids=["union type", "level"])
+async def test_a_search_by_a_code_in_no_list_is_refused(
+    world: World, city_admin: GraphQLClient, arguments: dict[str, str]
+) -> None:
+    assert await city_admin.error_codes(TYPED_SEARCH, arguments) == ["INVALID_ARGUMENT"]
 
 
 async def test_wildcards_in_a_name_search_are_taken_literally(world: World, city_admin: GraphQLClient) -> None:

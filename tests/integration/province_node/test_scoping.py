@@ -203,3 +203,60 @@ async def test_an_id_of_another_kind_is_not_accepted_for_a_member(world: World, 
     body = await furong_clerk.raw(MEMBER, {"id": gid("Organisation", world.furong_union.id)})
     assert body["data"] == {"member": None}
     assert [error["extensions"]["code"] for error in body["errors"]] == ["INVALID_ID"]
+
+
+RESULT = "__typename ... on Error { code }"
+OTHER_COUNTY_WRITES = {
+    "update its union": (
+        f"""mutation($a: ID!) {{ updateOrganisation(id: $a, input: {{leader: "张三"}}) {{ {RESULT} }} }}""",
+        (("Organisation", "tianxin_union"),),
+    ),
+    "move its union into the county": (
+        f"mutation($a: ID!, $b: ID!) {{ moveOrganisation(id: $a, newParent: $b) {{ {RESULT} }} }}",
+        (("Organisation", "tianxin_union"), ("Organisation", "furong")),
+    ),
+    "move a union of the county into it": (
+        f"mutation($a: ID!, $b: ID!) {{ moveOrganisation(id: $a, newParent: $b) {{ {RESULT} }} }}",
+        (("Organisation", "furong_union"), ("Organisation", "tianxin")),
+    ),
+    "dissolve its union": (
+        f"mutation($a: ID!) {{ dissolveOrganisation(id: $a) {{ {RESULT} }} }}",
+        (("Organisation", "tianxin_union"),),
+    ),
+    "create a unit it keeps": (
+        f"""mutation($a: ID!) {{ createUnit(keptBy: $a, input: {{name: "某公司", nature: "私营经济"}},
+            issueTemporaryCode: true) {{ {RESULT} }} }}""",
+        (("Organisation", "tianxin_union"),),
+    ),
+    "create a unit its union covers": (
+        f"""mutation($a: ID!, $b: ID!) {{ createUnit(keptBy: $a, input: {{name: "某公司", nature: "私营经济"}},
+            issueTemporaryCode: true, coveredBy: [$b]) {{ {RESULT} }} }}""",
+        (("Organisation", "furong_union"), ("Organisation", "tianxin_union")),
+    ),
+    "update its unit": (
+        f"""mutation($a: ID!) {{ updateUnit(id: $a, input: {{address: "某地"}}) {{ {RESULT} }} }}""",
+        (("Unit", "tianxin_unit"),),
+    ),
+}
+
+
+@pytest.mark.parametrize("write", sorted(OTHER_COUNTY_WRITES))
+async def test_organisations_and_units_of_the_other_county_cannot_be_changed(
+    world: World, furong_admin: GraphQLClient, write: str
+) -> None:
+    document, targets = OTHER_COUNTY_WRITES[write]
+    variables = {
+        name: gid(kind, getattr(world, attribute).id) for name, (kind, attribute) in zip("ab", targets, strict=False)
+    }
+    before = await database_snapshot(world.tenant)
+    result = next(iter((await furong_admin.data(document, variables)).values()))
+    assert result == {"__typename": "NotFoundError", "code": "NOT_FOUND"}
+    assert await database_snapshot(world.tenant) == before
+
+
+async def test_the_accounts_of_the_other_county_are_not_listed(world: World, furong_admin: GraphQLClient) -> None:
+    query = "query($under: ID) { accounts(under: $under) { username } }"
+    assert await furong_admin.error_codes(query, {"under": gid("Organisation", world.tianxin.id)}) == ["NOT_FOUND"]
+    own = {account["username"] for account in (await furong_admin.data(query))["accounts"]}
+    assert "fr_clerk" in own
+    assert not any(name.startswith("tx_") for name in own)
