@@ -1,7 +1,8 @@
 """Demo provinces for ``make run``: hierarchies shaped like the seeds, accounts at several levels, a few
 hundred valid members, all created through the use cases (so they are validated, historied and evented).
 
-- 43 Hunan: Changsha city's four levels (seed 001) and Taoyuan county's unions by their names (seed 004);
+- 43 Hunan: Changsha city's four levels (seed 001) and all 55 of Taoyuan county's unions by their names,
+  members in proportion to the county's collection targets (seed 004);
 - 33 Zhejiang: Changxing county (seed 003);
 - 42 Hubei: Wuhan, under the Hubei profile (seed 000).
 
@@ -68,6 +69,101 @@ def grassroots(name: str, region: str, members: int, nature: str = "05", *units_
     return DemoOrg(name, "6", "2" if units_ else "1", region, members=members, units=covered)
 
 
+# Seed 004's annex: every union of 桃源县 with its member collection target (the county's 30,929 + 6,760 =
+# 37,689 of the city's 40,000); the demo enrols one member per hundred of the target (at least three).
+TAOYUAN = "430725"
+
+
+def _enrolled(target: int) -> int:
+    return max(3, target // 100)
+
+
+def organ_federation(name: str, target: int, organ: str) -> DemoOrg:
+    """A county organ's union federation (机关工会联合会) with its members, covering the organ."""
+    return DemoOrg(name, "6", "3", TAOYUAN, members=_enrolled(target), units=[DemoUnit(organ, "01")])
+
+
+def organ_union(name: str, target: int, organ: str) -> DemoOrg:
+    """A county organ's own union (机关工会)."""
+    return grassroots(name, TAOYUAN, _enrolled(target), "01", DemoUnit(organ, "01"))
+
+
+def township(name: str, target: int, *children: DemoOrg) -> DemoOrg:
+    """A township's or street's union federation; its government's union holds the members unless given."""
+    place = name.removesuffix("工会联合会")
+    government = f"桃源县{place}" + ("" if place.endswith("办事处") else "人民政府")
+    below = list(children) or [organ_union(f"{place}机关工会", target, government)]
+    return DemoOrg(name, "4", "3", TAOYUAN, children=below)
+
+
+TAOYUAN_UNIONS = [
+    organ_federation("县委办工会联合会", 160, "中共桃源县委办公室"),
+    organ_federation("县政府办工会联合会", 300, "桃源县人民政府办公室"),
+    organ_federation("县委组织部工会联合会", 100, "中共桃源县委组织部"),
+    organ_federation("县委宣传部工会联合会", 290, "中共桃源县委宣传部"),
+    organ_federation("县委政法委工会联合会", 1200, "中共桃源县委政法委员会"),
+    DemoOrg("县金融工会", "4", "5", TAOYUAN, children=[
+        grassroots("桃源农村商业银行股份有限公司工会", TAOYUAN, _enrolled(600), "08"),
+    ]),
+    organ_federation("县委农办工会联合会", 1500, "中共桃源县委农村工作领导小组办公室"),
+    DemoOrg("县教育工会", "4", "5", TAOYUAN, children=[
+        grassroots("桃源县第一中学工会", TAOYUAN, _enrolled(6300) // 2, "02"),
+        grassroots("桃源县职业中专学校工会", TAOYUAN, _enrolled(6300) // 2, "02"),
+    ]),
+    organ_federation("县财政局工会联合会", 140, "桃源县财政局"),
+    organ_federation("县卫健局工会联合会", 3000, "桃源县卫生健康局"),
+    organ_federation("县住建局工会联合会", 3000, "桃源县住房和城乡建设局"),
+    organ_federation("县工信局工会联合会", 800, "桃源县工业和信息化局"),
+    organ_federation("县商务局工会联合会", 300, "桃源县商务局"),
+    organ_federation("县交通运输局工会联合会", 600, "桃源县交通运输局"),
+    organ_federation("县文旅广体局工会联合会", 200, "桃源县文化旅游广电体育局"),
+    organ_federation("县人社局工会联合会", 200, "桃源县人力资源和社会保障局"),
+    organ_federation("县城管执法局工会联合会", 220, "桃源县城市管理和综合执法局"),
+    DemoOrg("桃源高新区工会联合会", "4", "3", TAOYUAN, children=[
+        grassroots("桃源高新区园区企业联合工会", TAOYUAN, _enrolled(10000),
+                   "05", DemoUnit("桃源县创元铝业有限公司", "05"), DemoUnit("桃源县鑫达电子科技有限公司", "05")),
+    ]),
+    organ_federation("县市场监督管理局工会联合会", 1000, "桃源县市场监督管理局"),
+    organ_federation("县国资与城投管理局工会联合会", 200, "桃源县国有资产和城市建设投资管理局"),
+    organ_union("县人大机关工会", 44, "桃源县人大常委会机关"),
+    organ_union("县政协机关工会", 35, "政协桃源县委员会机关"),
+    organ_union("县发改局工会", 90, "桃源县发展和改革局"),
+    organ_union("县税务局工会", 235, "国家税务总局桃源县税务局"),
+    organ_union("县自然资源局工会", 220, "桃源县自然资源局"),
+    organ_union("县科技局工会", 15, "桃源县科学技术局"),
+    grassroots("桃源杰新纺织印染公司工会", TAOYUAN, _enrolled(180)),
+    township("漳江街道办事处工会联合会", 600, DemoOrg("漳江社区联合工会", "5", "2", TAOYUAN, members=_enrolled(600),
+             units=[DemoUnit("桃源县漳江镇百货商店", "06", temporary=True)])),
+    township("浔阳街道办事处工会联合会", 500),
+    township("青林回维乡工会联合会", 200),
+    township("枫树维回乡工会联合会", 200),
+    township("陬市镇工会联合会", 500, grassroots("陬市镇中心学校工会", TAOYUAN, _enrolled(500), "02")),
+    township("木塘垸镇工会联合会", 200),
+    township("架桥镇工会联合会", 200),
+    township("盘塘镇工会联合会", 200),
+    township("马鬃岭镇工会联合会", 200),
+    township("双溪口镇工会联合会", 200),
+    township("热市镇工会联合会", 200),
+    township("黄石镇工会联合会", 200),
+    township("九溪镇工会联合会", 200),
+    township("漆河镇工会联合会", 300),
+    township("理公港镇工会联合会", 200),
+    township("牛车河镇工会联合会", 200),
+    township("观音寺镇工会联合会", 200),
+    township("龙潭镇工会联合会", 200),
+    township("佘家坪乡工会联合会", 200),
+    township("三阳港镇工会联合会", 200),
+    township("泥窝潭乡工会联合会", 200),
+    township("剪市镇工会联合会", 200),
+    township("夷望溪镇工会联合会", 200),
+    township("茶庵铺镇工会联合会", 260),
+    township("西安镇工会联合会", 200),
+    township("杨溪桥镇工会联合会", 200),
+    township("郑家驿镇工会联合会", 200),
+    township("沙坪镇工会联合会", 200),
+]  # fmt: skip
+
+
 HUNAN = DemoOrg("湖南省总工会", "1", "4", "430000", accounts=[("hunan_admin", Role.ADMIN)], children=[
     DemoOrg("长沙市总工会", "2", "4", "430100", accounts=[("changsha_admin", Role.ADMIN)], children=[
         DemoOrg("芙蓉区总工会", "3", "4", "430102", accounts=[("furong_clerk", Role.CLERK)], children=[
@@ -90,28 +186,7 @@ HUNAN = DemoOrg("湖南省总工会", "1", "4", "430000", accounts=[("hunan_admi
     ]),
     DemoOrg("常德市总工会", "2", "4", "430700", accounts=[("changde_admin", Role.ADMIN)], children=[
         DemoOrg("桃源县总工会", "3", "4", "430725",
-                accounts=[("taoyuan_clerk", Role.CLERK), ("taoyuan_viewer", Role.VIEWER)], children=[
-            DemoOrg("县委办工会联合会", "6", "3", "430725", members=10,
-                    units=[DemoUnit("中共桃源县委办公室", "01")]),
-            DemoOrg("县教育工会", "4", "5", "430725", children=[
-                grassroots("桃源县第一中学工会", "430725", 25, "02"),
-            ]),
-            DemoOrg("县金融工会", "4", "5", "430725", children=[
-                grassroots("桃源农村商业银行股份有限公司工会", "430725", 15, "08"),
-            ]),
-            DemoOrg("桃源高新区工会联合会", "4", "3", "430725", children=[
-                grassroots("桃源杰新纺织印染公司工会", "430725", 30),
-            ]),
-            grassroots("县人大机关工会", "430725", 8, "01", DemoUnit("桃源县人大常委会机关", "01")),
-            DemoOrg("漳江街道办事处工会联合会", "4", "3", "430725", children=[
-                DemoOrg("漳江社区联合工会", "5", "2", "430725", members=10, units=[
-                    DemoUnit("桃源县漳江镇百货商店", "06", temporary=True),
-                ]),
-            ]),
-            DemoOrg("陬市镇工会联合会", "4", "3", "430725", children=[
-                grassroots("陬市镇中心学校工会", "430725", 12, "02"),
-            ]),
-        ]),
+                accounts=[("taoyuan_clerk", Role.CLERK), ("taoyuan_viewer", Role.VIEWER)], children=TAOYUAN_UNIONS),
     ]),
 ])  # fmt: skip
 
@@ -119,14 +194,14 @@ ZHEJIANG = DemoOrg("浙江省总工会", "1", "4", "330000", accounts=[("zhejian
     DemoOrg("湖州市总工会", "2", "4", "330500", accounts=[("huzhou_admin", Role.ADMIN)], children=[
         DemoOrg("长兴县总工会", "3", "4", "330522", accounts=[("changxing_clerk", Role.CLERK)], children=[
             DemoOrg("雉城街道总工会", "4", "3", "330522", children=[
-                grassroots("长兴雉城纺织有限公司工会", "330522", 40),
-                grassroots("长兴县人民医院工会", "330522", 35, "02"),
+                grassroots("长兴雉城纺织有限公司工会", "330522", 80),
+                grassroots("长兴县人民医院工会", "330522", 60, "02"),
             ]),
             DemoOrg("长兴县教育工会", "4", "5", "330522", children=[
-                grassroots("长兴县实验中学工会", "330522", 25, "02"),
+                grassroots("长兴县实验中学工会", "330522", 45, "02"),
             ]),
             DemoOrg("长兴经济技术开发区工会", "4", "3", "330522", children=[
-                grassroots("长兴新能源电池股份有限公司工会", "330522", 60, "08"),
+                grassroots("长兴新能源电池股份有限公司工会", "330522", 90, "08"),
             ]),
         ]),
     ]),
@@ -136,17 +211,17 @@ HUBEI = DemoOrg("湖北省总工会", "1", "4", "420000", accounts=[("hubei_admi
     DemoOrg("武汉市总工会", "2", "4", "420100", accounts=[("wuhan_admin", Role.ADMIN)], children=[
         DemoOrg("江岸区总工会", "3", "4", "420102", accounts=[("jiangan_clerk", Role.CLERK)], children=[
             DemoOrg("一元街道工会联合会", "4", "3", "420102", children=[
-                grassroots("武汉江城物流有限公司工会", "420102", 45),
-                DemoOrg("一元街新就业形态联合工会", "6", "2", "420102", members=25, units=[
+                grassroots("武汉江城物流有限公司工会", "420102", 80),
+                DemoOrg("一元街新就业形态联合工会", "6", "2", "420102", members=40, units=[
                     DemoUnit("武汉江岸区骑手服务站", "06", temporary=True),
                 ]),
             ]),
         ]),
         DemoOrg("东湖新技术开发区总工会", "3", "4", "420111", children=[
-            grassroots("武汉光谷芯片科技有限公司工会", "420111", 60, "09"),
+            grassroots("武汉光谷芯片科技有限公司工会", "420111", 100, "09"),
         ]),
         DemoOrg("武昌区总工会", "3", "4", "420106", children=[
-            grassroots("武汉大学工会", "420106", 40, "02"),
+            grassroots("武汉大学工会", "420106", 70, "02"),
         ]),
     ]),
 ])  # fmt: skip
