@@ -15,6 +15,7 @@ from exchange.standard import (
     profile,
     validate_member,
 )
+from exchange.standard.checksums import mod11_2_check
 
 NATIONAL = profile("national")
 HUBEI = profile("hubei")
@@ -135,6 +136,13 @@ def test_a_join_date_in_the_future_is_an_error(today: datetime.date) -> None:
 @pytest.mark.parametrize("joined", ["2003-01-01", "1990-03-07"])
 def test_joining_younger_than_sixteen_is_a_warning(joined: str, today: datetime.date) -> None:
     verdict = check({**RECORD, "joinedOn": joined}, today)
+    assert verdict.valid
+    assert [warning.code for warning in verdict.warnings] == [ProblemCode.MEMBER_AGE_RANGE]
+
+
+def test_a_member_over_a_hundred_is_a_warning(today: datetime.date) -> None:
+    body = "42010219200307123"  # born 7 March 1920, a man
+    verdict = check({**RECORD, "idNumber": body + mod11_2_check(body)}, today)
     assert verdict.valid
     assert [warning.code for warning in verdict.warnings] == [ProblemCode.MEMBER_AGE_RANGE]
 
