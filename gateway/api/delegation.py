@@ -125,6 +125,18 @@ def _variable_definition(name: str, type_name: str) -> VariableDefinitionNode:
 
 def delegated_query(info: GraphQLResolveInfo[Any], root: RootField | None = None) -> DelegatedQuery:
     """The node query asking, unchanged, what the client asked under the field being resolved."""
+    document, variables_used = _DOCUMENTS.text(info, root)
+    # graphql-core 3.3 keeps coerced values in ``.coerced``; strawberry hands resolvers the plain mapping.
+    raw: Any = info.variable_values
+    given: dict[str, Any] = raw.coerced if hasattr(raw, "coerced") else raw
+    values = {name: given[name] for name in variables_used if name in given}
+    for variable, _, value in root.arguments.values() if root is not None else ():
+        values[variable] = value
+    return DelegatedQuery(document=document, variables=values)
+
+
+def _delegated_document(info: GraphQLResolveInfo[Any], root: RootField | None) -> tuple[str, tuple[str, ...]]:
+    """The node query's text, and the client's variables it uses."""
     selections = [s for field in info.field_nodes if field.selection_set for s in field.selection_set.selections]
     variables_used, fragment_names = _used(selections, info.fragments)
     definitions = [
@@ -132,15 +144,9 @@ def delegated_query(info: GraphQLResolveInfo[Any], root: RootField | None = None
         for definition in info.operation.variable_definitions or ()
         if definition.variable.name.value in variables_used
     ]
-    # graphql-core 3.3 keeps coerced values in ``.coerced``; strawberry hands resolvers the plain mapping.
-    raw: Any = info.variable_values
-    given: dict[str, Any] = raw.coerced if hasattr(raw, "coerced") else raw
-    values = {name: given[name] for name in sorted(variables_used) if name in given}
     selection_set = SelectionSetNode(selections=tuple(selections))
     if root is not None:
-        for variable, type_name, value in root.arguments.values():
-            definitions.append(_variable_definition(variable, type_name))
-            values[variable] = value
+        definitions += [_variable_definition(variable, type_name) for variable, type_name, _ in root.arguments.values()]
         wrapped = FieldNode(
             name=NameNode(value=root.name),
             arguments=tuple(
@@ -157,7 +163,36 @@ def delegated_query(info: GraphQLResolveInfo[Any], root: RootField | None = None
         selection_set=selection_set,
     )
     document = DocumentNode(definitions=(operation, *(info.fragments[name] for name in fragment_names)))
-    return DelegatedQuery(document=print_ast(visit(document, _ForTheNode())), variables=values)
+    return print_ast(visit(document, _ForTheNode())), tuple(sorted(variables_used))
+
+
+class _DelegatedDocuments:
+    """Delegated query texts kept per client document (building one costs about a millisecond).
+
+    strawberry's parser cache gives every request sending the same text the same parsed document, so the
+    identity of the operation and field nodes names the selection; an entry holds the operation, so those
+    identities cannot be reused while it is kept. The values of variables are never kept.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: dict[tuple[object, ...], tuple[OperationDefinitionNode, str, tuple[str, ...]]] = {}
+
+    def text(self, info: GraphQLResolveInfo[Any], root: RootField | None) -> tuple[str, tuple[str, ...]]:
+        """``_delegated_document`` of the selection under the field being resolved, kept."""
+        shape = None if root is None else (root.name, *((a, v, t) for a, (v, t, _) in root.arguments.items()))
+        key = (id(info.operation), *map(id, info.field_nodes), shape)
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] is info.operation:
+            return kept[1], kept[2]
+        document, variables_used = _delegated_document(info, root)
+        if len(self._kept) >= self.size:
+            self._kept.clear()
+        self._kept[key] = (info.operation, document, variables_used)
+        return document, variables_used
+
+
+_DOCUMENTS: Final = _DelegatedDocuments(size=1_000)
 
 
 def node_errors_at(
