@@ -54,9 +54,10 @@ class GatewayGraphQL(GraphQL[Context, None]):
         return Context(request=request, federation=self.federation, caller=caller, auth_problem=problem)
 
 
-def create_app(settings: GatewaySettings, *, http: httpx.AsyncClient | None = None) -> Starlette:
-    """The gateway over the nodes and exchange of ``settings``."""
-    outbound = Outbound.open(settings) if http is None else Outbound.through(http)
+def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
+    """The gateway over the nodes and exchange of ``settings`` (every outbound request through ``transport``
+    when given: tests answer with their own, and close it)."""
+    outbound = Outbound.open(settings) if transport is None else Outbound.through(transport)
     federation = Federation(settings, outbound)
     metrics = GatewayMetrics(federation.nodes)
     schema = build_schema(
@@ -77,7 +78,7 @@ def create_app(settings: GatewaySettings, *, http: httpx.AsyncClient | None = No
         try:
             yield
         finally:
-            if http is None:
+            if transport is None:
                 await outbound.aclose()
 
     ide: GraphQL_IDE | None = "graphiql" if settings.introspection else None

@@ -47,23 +47,30 @@ class NodeClient:
     """Reads from one province's node."""
 
     def __init__(
-        self, province: str, base_url: str, http: httpx.AsyncClient, policy: NodePolicy, breaker: CircuitBreaker
+        self,
+        province: str,
+        base_url: str,
+        transport: httpx.AsyncBaseTransport,
+        policy: NodePolicy,
+        breaker: CircuitBreaker,
     ) -> None:
         self.province = province
         self.base_url = base_url
-        self.graphql_url = f"{base_url}/p/{province}/graphql"
-        self.http = http
+        self.graphql_url = httpx.URL(f"{base_url}/p/{province}/graphql")
+        self.transport = transport
         self.policy = policy
         self.breaker = breaker
+        self._timeouts = dict.fromkeys(("connect", "read", "write", "pool"), policy.timeout)
 
     async def execute(self, document: str, variables: dict[str, Any], *, identity: str | None) -> NodeAnswer:
         """Send a GraphQL read (never a mutation: it may be sent twice) with the forwarded ``identity``."""
-        headers = {"Authorization": f"Bearer {identity}"} if identity else {}
-        body = {"query": document, "variables": variables}
+        headers = {"Content-Type": "application/json"}
+        if identity:
+            headers["Authorization"] = f"Bearer {identity}"
+        body = json.dumps({"query": document, "variables": variables}, ensure_ascii=False).encode()
 
         async def attempt() -> NodeAnswer:
-            response = await self.http.post(self.graphql_url, json=body, headers=headers)
-            return self._graphql_answer(response)
+            return self._graphql_answer(await self._send("POST", self.graphql_url, headers, body))
 
         return await self._call(attempt)
 
@@ -71,7 +78,7 @@ class NodeClient:
         """GET ``path`` of the node (``/healthz``); its status and JSON body (``None`` when not JSON)."""
 
         async def attempt() -> tuple[int, Any]:
-            response = await self.http.get(f"{self.base_url}{path}")
+            response = await self._send("GET", httpx.URL(f"{self.base_url}{path}"))
             try:
                 return response.status_code, response.json()
             except ValueError:
@@ -83,12 +90,24 @@ class NodeClient:
         """GET ``path`` of the node as text (``/metrics``)."""
 
         async def attempt() -> str:
-            response = await self.http.get(f"{self.base_url}{path}")
+            response = await self._send("GET", httpx.URL(f"{self.base_url}{path}"))
             if response.status_code != httpx.codes.OK:
                 raise self._unavailable(ErrorCode.NODE_ERROR, f"返回 HTTP {response.status_code}")
             return response.text
 
         return await self._call(attempt)
+
+    async def _send(
+        self, method: str, url: httpx.URL, headers: dict[str, str] | None = None, content: bytes | None = None
+    ) -> httpx.Response:
+        """One request on the node's pool, its body read whole."""
+        request = httpx.Request(method, url, headers=headers, content=content, extensions={"timeout": self._timeouts})
+        response = await self.transport.handle_async_request(request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
 
     async def _call(self, attempt: Callable[[], Awaitable[Result]], *, retry_statuses: bool = True) -> Result:
         if not self.breaker.allow():

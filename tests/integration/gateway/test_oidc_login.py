@@ -91,8 +91,8 @@ async def gateway(issuer: Issuer) -> AsyncIterator[httpx.AsyncClient]:
         key=PeerKey.generate("gateway"),
         oidc=OidcSettings(issuer=issuer.url, audience=AUDIENCE),
     )
-    async with httpx.AsyncClient(timeout=5) as outbound:
-        app = create_app(settings, http=outbound)
+    async with httpx.AsyncHTTPTransport() as outbound:
+        app = create_app(settings, transport=outbound)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
             yield client
 

@@ -36,8 +36,8 @@ async def federation() -> AsyncIterator[tuple[Federation, Clock]]:
     """The gateway's federation over Hubei and Hunan, on a clock the test moves."""
     clock = Clock()
     settings = GatewaySettings(nodes={"42": "http://hubei.node", "43": "http://hunan.node"}, key=KEY)
-    async with httpx.AsyncClient() as http:
-        yield Federation(settings, Outbound.through(http), clock=clock), clock
+    async with httpx.MockTransport(lambda request: httpx.Response(404)) as nowhere:
+        yield Federation(settings, Outbound.through(nowhere), clock=clock), clock
 
 
 async def test_the_same_token_is_sent_for_half_its_life(federation: tuple[Federation, Clock]) -> None:

@@ -1,4 +1,4 @@
-"""The gateway's outbound clients: a connection pool per province node (so one province's connections never
+"""The gateway's outbound HTTP: a connection pool per province node (so one province's connections never
 sit in the pool every other request walks), one shared client for the rest, all closed together."""
 
 from __future__ import annotations
@@ -19,20 +19,30 @@ SETTINGS = GatewaySettings(
 async def test_every_node_has_a_pool_of_its_own() -> None:
     outbound = Outbound.open(SETTINGS)
     try:
-        clients = {outbound.for_node("42"), outbound.for_node("43"), outbound.shared}
-        assert len(clients) == 3
+        assert outbound.for_node("42") is not outbound.for_node("43")
     finally:
         await outbound.aclose()
 
 
-async def test_closing_closes_every_client() -> None:
-    outbound = Outbound.open(SETTINGS)
+class Pool(httpx.AsyncBaseTransport):
+    """A node pool that only remembers being closed."""
+
+    closed = False
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+async def test_closing_closes_every_pool_and_the_shared_client() -> None:
+    pools = {"42": Pool(), "43": Pool()}
+    outbound = Outbound(shared=httpx.AsyncClient(), nodes=pools)
     await outbound.aclose()
-    assert all(client.is_closed for client in (*outbound.nodes.values(), outbound.shared))
+    assert [pool.closed for pool in pools.values()] == [True, True]
+    assert outbound.shared.is_closed
 
 
-async def test_a_given_client_serves_every_node() -> None:
-    async with httpx.AsyncClient() as given:
+async def test_a_given_transport_serves_every_node() -> None:
+    async with httpx.MockTransport(lambda request: httpx.Response(204)) as given:
         outbound = Outbound.through(given)
         assert outbound.for_node("42") is given
         assert outbound.for_node("43") is given

@@ -67,8 +67,8 @@ async def gateway(nodes: Nodes, limits: QueryLimits) -> AsyncIterator[httpx.Asyn
     """A client of the gateway app whose outbound requests go to ``nodes``."""
     policy = NodePolicy(timeout=1.0, retry=RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01))
     settings = GatewaySettings(nodes=NODES, key=KEY, policy=policy, limits=limits)
-    async with httpx.AsyncClient(transport=httpx.MockTransport(nodes)) as outbound:
-        app = create_app(settings, http=outbound)
+    async with httpx.MockTransport(nodes) as outbound:
+        app = create_app(settings, transport=outbound)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client:
             yield client
 
