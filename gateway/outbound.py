@@ -5,8 +5,8 @@ A pool per node because httpcore walks every connection of a pool to place each 
 31 nodes made each national query cost more CPU in the pool than in the nodes' answers (bench/gateway.py).
 Node requests go straight to the pool's transport rather than through an ``httpx.AsyncClient``: a national
 question is 31 of them, and the client's layers (URL merging, auth and redirect handling, cookie
-extraction) cost about a third of a millisecond of CPU each on top of the transport's work
-(``.data/scratch/client_cost.py``), which the gateway's fan-out does not use.
+extraction), which the fan-out does not use, cost about a third of a millisecond of CPU each on top of the
+transport's work (bench/README.md, Gateway).
 """
 
 from __future__ import annotations

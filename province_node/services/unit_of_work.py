@@ -150,7 +150,8 @@ class UnitOfWork:
         return self._caller
 
     def sign_in(self, caller: Caller) -> None:
-        """Go on as ``caller``: a login answers with the account it has just signed in."""
+        """Go on as ``caller``: a login answers with the account it has just signed in. (The API's permission
+        checks look at the request's own caller, so nothing else in the request is allowed by it.)"""
         self._caller = caller
 
     async def __aenter__(self) -> Self:
