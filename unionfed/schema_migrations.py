@@ -56,12 +56,12 @@ class Migrations:
         finally:
             engine.dispose()
 
-    def upgrade(self, database_url: str) -> None:
-        """Run every migration the database has not had yet."""
+    def upgrade(self, database_url: str, revision: str = "head") -> None:
+        """Run every migration the database has not had yet (up to ``revision``)."""
         engine = create_engine(_url(database_url))
         try:
             with engine.begin() as connection:
-                command.upgrade(self._config(connection), "head")
+                command.upgrade(self._config(connection), revision)
         finally:
             engine.dispose()
 
