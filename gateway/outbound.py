@@ -6,7 +6,9 @@ A pool per node because httpcore walks every connection of a pool to place each 
 Node requests go straight to the pool's transport rather than through an ``httpx.AsyncClient``: a national
 question is 31 of them, and the client's layers (URL merging, auth and redirect handling, cookie
 extraction), which the fan-out does not use, cost about a third of a millisecond of CPU each on top of the
-transport's work (bench/README.md, Gateway).
+transport's work (bench/README.md, Gateway). Node requests therefore take no proxy from the environment
+(``HTTP_PROXY``): nodes are reached directly; the shared client still honours it for the exchange and OpenID
+Connect.
 """
 
 from __future__ import annotations

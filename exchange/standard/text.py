@@ -51,7 +51,10 @@ def describe_kind(value: object) -> str:
 
 def shown(value: object) -> str:
     """A value as it may appear inside a message: control characters made visible, long values cut."""
-    text = value if isinstance(value, str) else repr(value)
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except ValueError:  # an int of more digits than Python will print
+        text = f"<{type(value).__name__}>"
     visible = "".join(
         char if unicodedata.category(char)[0] != "C" else f"\\u{ord(char):04x}" for char in text[: _SHOWN_LENGTH + 1]
     )

@@ -34,6 +34,7 @@ class LoginSucceeded:
 
     token: str
     account: Account
+    organisation: Organisation  # the account's, shown in the answer (the request itself stays anonymous)
     must_change_password: bool
 
 
@@ -111,7 +112,7 @@ async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded
     """Check a username and password and issue a login token; commits the outcome (lockouts count)."""
     row = (
         await uow.db.execute(
-            select(Account, Organisation.path)
+            select(Account, Organisation)
             .join(Organisation, Organisation.id == Account.organisation_id)
             .where(func.lower(Account.username) == username.strip().lower())
         )
@@ -142,10 +143,11 @@ async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded
     account.last_login_at = now
     audit.record(uow, audit.AuditAction.LOGIN, target_type="account", target_ids=[account.id], account_id=account.id)
     await uow.commit()
-    # The answer shows the account (its organisation too) to the one who just proved to hold it.
-    uow.sign_in(_caller(account, row.path, uow.tenant.province))
     return LoginSucceeded(
-        token=_login_token(uow, account), account=account, must_change_password=account.must_change_password
+        token=_login_token(uow, account),
+        account=account,
+        organisation=row.Organisation,
+        must_change_password=account.must_change_password,
     )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from exchange.standard import china_today
 from province_node.domain.access import Caller
+from province_node.domain.errors import ErrorCode, RuleViolation
 from province_node.tenant import Tenant
 
 T = TypeVar("T")
@@ -144,15 +145,12 @@ class UnitOfWork:
 
     @property
     def caller(self) -> Caller:
-        """The authenticated caller (use cases that need one are only reached with one)."""
+        """The authenticated caller; ``RuleViolation(UNAUTHENTICATED)`` when the request has none (the API's
+        permission checks refuse such requests first; this covers what they do not guard, e.g. the fields of the
+        organisation a login answer shows)."""
         if self._caller is None:
-            raise RuntimeError("this use case needs an authenticated caller")
+            raise RuleViolation(ErrorCode.UNAUTHENTICATED, "请先登录")
         return self._caller
-
-    def sign_in(self, caller: Caller) -> None:
-        """Go on as ``caller``: a login answers with the account it has just signed in. (The API's permission
-        checks look at the request's own caller, so nothing else in the request is allowed by it.)"""
-        self._caller = caller
 
     async def __aenter__(self) -> Self:
         self._committed = False

@@ -57,7 +57,9 @@ def _issued(issued: IssuedPassword) -> AccountIssued:
 
 def _logged_in(success: LoginSucceeded) -> LoginSuccess:
     return LoginSuccess(
-        token=success.token, account=AccountType(row=success.account), must_change_password=success.must_change_password
+        token=success.token,
+        account=AccountType(row=success.account, known_organisation=success.organisation),
+        must_change_password=success.must_change_password,
     )
 
 

@@ -9,7 +9,7 @@ import strawberry
 
 from province_node.api.context import Context
 from province_node.api.ids import global_id
-from province_node.db.tables import Account
+from province_node.db.tables import Account, Organisation
 from province_node.domain.access import Role
 
 if TYPE_CHECKING:
@@ -22,6 +22,8 @@ RoleType = strawberry.enum(Role, name="Role", description="admin, clerk or viewe
 @strawberry.type(name="Account", description="A login of this province, attached to one organisation.")
 class AccountType:
     row: strawberry.Private[Account]
+    # Given by a login answer, whose request has no caller to look the organisation up for.
+    known_organisation: strawberry.Private[Organisation | None] = None
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -61,5 +63,7 @@ class AccountType:
     ) -> Annotated[OrganisationType, strawberry.lazy("province_node.api.organisations.types")] | None:
         from province_node.api.organisations.types import OrganisationType
 
+        if self.known_organisation is not None:
+            return OrganisationType(row=self.known_organisation)
         row = await info.context.loaders.organisation_by_id.load(self.row.organisation_id)
         return OrganisationType(row=row) if row else None

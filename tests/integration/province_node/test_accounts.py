@@ -16,6 +16,7 @@ from tests.integration.province_node.conftest import (
     NEW_PASSWORD,
     NODE_SECRET,
     GraphQLClient,
+    database_snapshot,
     gid,
     scalar,
     wait_for_lock_waiters,
@@ -67,6 +68,33 @@ async def test_the_login_answer_shows_the_accounts_organisation(world: World, an
         {"u": "fr_clerk", "p": PASSWORD},
     )
     assert answer["login"]["account"]["organisation"] == {"name": "芙蓉区总工会"}
+
+
+async def test_the_login_answer_shows_nothing_below_the_accounts_organisation(
+    world: World, anonymous: GraphQLClient
+) -> None:
+    body = await anonymous.raw(
+        """mutation($u: String!, $p: String!) { login(username: $u, password: $p) {
+            ... on LoginSuccess { account { organisation { name memberCount children { name } } } } } }""",
+        {"u": "cs_admin", "p": PASSWORD},
+    )
+    assert body["data"]["login"]["account"]["organisation"] is None
+    assert {error["extensions"]["code"] for error in body["errors"]} == {"UNAUTHENTICATED"}
+
+
+async def test_a_login_inside_a_request_lends_nothing_to_the_rest_of_it(
+    world: World, furong_clerk: GraphQLClient
+) -> None:
+    before = await database_snapshot(world.tenant)
+    answer = await furong_clerk.data(
+        """mutation($u: String!, $p: String!, $union: ID!) {
+            login(username: $u, password: $p) { __typename }
+            createUnit(keptBy: $union, input: {name: "某公司", nature: "私营经济"}, issueTemporaryCode: true) {
+                __typename } }""",
+        {"u": "tx_clerk", "p": PASSWORD, "union": gid("Organisation", world.tianxin_union.id)},
+    )
+    assert answer == {"login": {"__typename": "LoginSuccess"}, "createUnit": {"__typename": "NotFoundError"}}
+    assert await database_snapshot(world.tenant) == before
 
 
 async def test_the_login_token_names_the_accounts_organisation_and_role(

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from exchange.standard import temporary_code, validate_temporary_code
+from exchange.standard import temporary_code
 from exchange.standard.checksums import uscc_check
 from province_node.db import migrate
 from province_node.db.tables import Base
@@ -61,23 +61,29 @@ def test_migrating_a_missing_database_creates_it_and_reaches_the_head_revision(m
 def test_temporary_codes_issued_before_0006_get_the_corrected_check_character(missing_database: str) -> None:
     migrate.create_database_if_missing(missing_database)
     migrate.upgrade(missing_database, "0005")
-    issued_before = "Z43" + "00000000000007" + uscc_check("4300000000000007")  # the old rule
+    union_code, unit_code = ("Z43" + f"{n:014d}" + uscc_check(f"43{n:014d}") for n in (7, 8))  # the old rule
     engine = create_engine(missing_database)
     try:
         with engine.begin() as connection:
             connection.execute(
                 text("INSERT INTO organisation (path, name, org_level, union_type, credit_code) "
                      "VALUES ('1', '某工会', '6', '1', :code)"),
-                {"code": issued_before},
+                {"code": union_code},
+            )  # fmt: skip
+            connection.execute(
+                text("INSERT INTO unit (name, credit_code, organisation_id) "
+                     "SELECT '某公司', :code, id FROM organisation"),
+                {"code": unit_code},
             )  # fmt: skip
         migrate.upgrade(missing_database)
         with engine.connect() as connection:
-            code = connection.execute(text("SELECT credit_code FROM organisation")).scalar_one()
+            union = connection.execute(text("SELECT credit_code FROM organisation")).scalar_one()
+            unit = connection.execute(text("SELECT credit_code FROM unit")).scalar_one()
     finally:
         engine.dispose()
-    assert code == temporary_code("43", 7)
-    assert code[:17] == issued_before[:17]
-    assert validate_temporary_code(code).valid
+    assert (union, unit) == (temporary_code("43", 7), temporary_code("43", 8))
+    assert (union[:17], unit[:17]) == (union_code[:17], unit_code[:17])
+    assert (union, unit) != (union_code, unit_code)
 
 
 def test_migrating_a_database_at_the_head_changes_nothing(database_url: str) -> None:
