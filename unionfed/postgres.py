@@ -232,3 +232,9 @@ def with_database(url: str, database: str) -> str:
     """``url`` pointing at another database on the same server (credentials and options kept)."""
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(path="/" + urllib.parse.quote(database)))
+
+
+def libpq_url(url: str) -> str:
+    """``url`` in the form psycopg connects with (``postgresql://``, without SQLAlchemy's driver name)."""
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(scheme="postgresql"))

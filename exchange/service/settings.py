@@ -19,6 +19,7 @@ from typing import Final
 
 from unionfed.environment_settings import SettingsError as SettingsError
 from unionfed.environment_settings import number_setting
+from unionfed.postgres import libpq_url
 
 DATABASE_NAME: Final = "unionfed_exchange"
 LARGEST_REQUEST_BYTES: Final = 16 * 1024**2
@@ -32,12 +33,6 @@ class ExchangeSettings:
     pool_size: int = 8
     peer_cache_seconds: float = 10.0
     largest_request_bytes: int = LARGEST_REQUEST_BYTES
-
-
-def libpq_url(url: str) -> str:
-    """``url`` in the form psycopg connects with (``postgresql://``, without SQLAlchemy's driver)."""
-    parts = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit(parts._replace(scheme="postgresql"))
 
 
 def exchange_database_url(server_url: str) -> str:

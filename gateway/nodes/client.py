@@ -84,7 +84,7 @@ class NodeClient:
             except ValueError:
                 return response.status_code, None
 
-        return await self._call(attempt, retry_statuses=False)
+        return await self._call(attempt)
 
     async def get_text(self, path: str) -> str:
         """GET ``path`` of the node as text (``/metrics``)."""
@@ -109,7 +109,7 @@ class NodeClient:
             await response.aclose()
         return response
 
-    async def _call(self, attempt: Callable[[], Awaitable[Result]], *, retry_statuses: bool = True) -> Result:
+    async def _call(self, attempt: Callable[[], Awaitable[Result]]) -> Result:
         if not self.breaker.allow():
             raise self._unavailable(
                 ErrorCode.NODE_CIRCUIT_OPEN, f"连续多次失败，已暂停访问，约 {self.breaker.retry_in():.0f} 秒后重试"

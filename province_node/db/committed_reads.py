@@ -14,7 +14,7 @@ from typing import Any, Final, LiteralString
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
-from province_node.db.engines import libpq_url
+from unionfed.postgres import libpq_url
 
 POOL_SIZE: Final = 2
 

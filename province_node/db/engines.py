@@ -19,11 +19,6 @@ def tenant_engine(database_url: str, *, pool_size: int = POOL_SIZE, max_overflow
     )
 
 
-def libpq_url(database_url: str) -> str:
-    """A SQLAlchemy URL (``postgresql+psycopg://``) as libpq wants it."""
-    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit (responses are built after writes)."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

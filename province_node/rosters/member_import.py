@@ -31,7 +31,6 @@ from typing import Any
 import psycopg
 
 from exchange.standard import Problem, china_today
-from province_node.db.engines import libpq_url
 from province_node.domain.access import Caller, Permission
 from province_node.domain.errors import ErrorCode, NotFound, RuleViolation
 from province_node.exchange_link.claims import chunk_claims
@@ -42,6 +41,7 @@ from province_node.rosters.member_writer import PERSON_COLUMNS, MemberWriter, Wr
 from province_node.rosters.outcome import ImportMode, ImportSummary, RowReason
 from province_node.rosters.references import MEMBER_HOLDING_UNION_TYPES, ReferenceColumns, ReferenceResolver
 from province_node.tenant import Tenant
+from unionfed.postgres import libpq_url
 
 _log = logging.getLogger(__name__)
 CHUNK_ROWS = 4000

@@ -9,7 +9,6 @@ import psycopg
 import pytest
 
 from exchange.standard import identity_token, validate_id_number
-from province_node.db.engines import libpq_url
 from province_node.exchange_link.client import ClaimOutcome, ExchangeClient
 from province_node.exchange_link.release import hold_import_claims, release_unconfirmed_claims
 from province_node.synthetic.people import Person
@@ -17,6 +16,7 @@ from tests.e2e.test_node_and_exchange import eventually, reconciled
 from tests.integration.province_node.conftest import fetch
 from tests.integration.province_node.world import World
 from tests.integration.rosters.importing import furong_roster, people, run_import
+from unionfed.postgres import libpq_url
 
 pytestmark = pytest.mark.anyio
 
