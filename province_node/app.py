@@ -75,7 +75,8 @@ class TenantGraphQL(GraphQL[Context, None]):
                 state["db"] = Database(session)
                 await super().__call__(scope, receive, send)
         finally:
-            context: Context | None = state.get("context")
+            # Popped, not read: the context holds the request, whose scope holds this state (a reference cycle).
+            context: Context | None = state.pop("context", None)
             if context is not None:
                 await context.request.close()  # closes (and so deletes) the temporary files of uploads
 

@@ -37,6 +37,7 @@ from gateway.api.node_contract import NODE_CONTRACT, province_contract
 from gateway.api.queries import GatewayQueries
 from gateway.api.types import LocatedMember, NationalConflictsResult, NationalStatistics
 from gateway.settings import QueryLimits
+from unionfed.graphql_execution import AcyclicExecutionContext
 
 _log = logging.getLogger(__name__)
 DOCUMENT_CACHE_SIZE = 512
@@ -105,7 +106,13 @@ def build_schema(
         extensions.append(DisableIntrospection)
     # The contract's fields return these types; strawberry builds them only when given.
     types = [NationalStatistics, LocatedMember, StrawberryAnnotation(NationalConflictsResult).resolve()]
-    schema = GatewaySchema(query=Query, mutation=Mutation, types=types, extensions=extensions)
+    schema = GatewaySchema(
+        query=Query,
+        mutation=Mutation,
+        types=types,
+        extensions=extensions,
+        execution_context_class=AcyclicExecutionContext,
+    )
     extended = _with_contract(schema._schema, province_contract(node_contract))
     schema._schema = extended
     schema._schema._strawberry_schema = schema  # type: ignore[attr-defined]  # as strawberry does after sorting

@@ -31,6 +31,7 @@ from province_node.api.statistics.queries import StatisticsQueries
 from province_node.api.units.mutations import UnitMutations
 from province_node.api.units.queries import UnitQueries
 from province_node.settings import QueryLimits
+from unionfed.graphql_execution import AcyclicExecutionContext
 
 _log = logging.getLogger(__name__)
 
@@ -92,7 +93,9 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return NodeSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return NodeSchema(
+        query=Query, mutation=Mutation, extensions=extensions, execution_context_class=AcyclicExecutionContext
+    )
 
 
 def schema_sdl() -> str:
