@@ -10,6 +10,7 @@ from contextlib import contextmanager
 @contextmanager
 def cycles_collected() -> Iterator[list[object]]:
     """The objects that only the cycle collector freed while the block ran (filled in when it ends)."""
+    was_enabled = gc.isenabled()
     gc.collect()
     gc.disable()
     gc.set_debug(gc.DEBUG_SAVEALL)
@@ -21,4 +22,5 @@ def cycles_collected() -> Iterator[list[object]]:
     finally:
         gc.set_debug(0)
         gc.garbage.clear()
-        gc.enable()
+        if was_enabled:
+            gc.enable()

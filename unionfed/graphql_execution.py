@@ -1,16 +1,17 @@
 """GraphQL execution that leaves no reference cycle behind, shared by the province node and the gateway.
 
 graphql-core's executor hands every resolver ``info.async_helpers``, two methods bound to the executor, and
-keeps them on the executor itself: a cycle, so a finished request (its context, database session, parsed
-fields and results, about a hundred objects) is freed not when the request ends but by the garbage
-collector's full collections. Under load those came every two seconds in a node process and froze it for
-30-50 ms each time, stalling every request in flight (bench/gateway.py, national statistics over 31
-provinces). Here the helpers reach the executor through a weak reference, so a request's objects go as
-soon as it is answered.
+keeps them on the executor itself: a cycle, so a request answered without error (its context, database session,
+parsed fields and results, about a hundred objects) was freed not when it ended but by the garbage collector,
+whose full collections then came every two seconds in a loaded node process, 20-25 ms of CPU each with every
+request in flight waiting (bench/README.md, Gateway). Here the helpers reach the executor through a weak
+reference. (A request that raised still leaves its exception's traceback in a cycle; the collector frees it.)
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import weakref
 from collections.abc import Awaitable, Sequence
 from typing import Any
@@ -18,6 +19,9 @@ from typing import Any
 from graphql.pyutils import gather_with_cancel
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+# Awaitables tracked after their executor was freed, kept until they settle (as the executor keeps its own).
+_settling: set[asyncio.Future[list[Any]]] = set()
 
 
 class AcyclicExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -28,16 +32,22 @@ class AcyclicExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self.async_helpers = _weak_helpers(weakref.ref(self))
 
 
-def _weak_helpers(executor: weakref.ref[AcyclicExecutionContext]) -> GraphQLResolveInfoHelpers:
-    # Resolvers run while the execution's own frames hold the executor; should one call a helper after it
-    # is gone, its awaitables are still gathered (``gather`` needs no executor) and there is nothing to track.
+def _weak_helpers(executor_ref: weakref.ref[AcyclicExecutionContext]) -> GraphQLResolveInfoHelpers:
+    # Resolvers run while the execution's own frames hold the executor. Should a helper be called after it is
+    # gone, the awaitables are still gathered, or settled in the background, as the executor would.
     def gather(values: Sequence[Awaitable[Any]]) -> Awaitable[list[Any]]:
-        alive = executor()
-        return alive.gather_async_work(values) if alive is not None else gather_with_cancel(*values)
+        executor = executor_ref()
+        return executor.gather_async_work(values) if executor is not None else gather_with_cancel(*values)
 
     def track(values: Sequence[Any]) -> None:
-        alive = executor()
-        if alive is not None:
-            alive.track_async_work(values)
+        executor = executor_ref()
+        if executor is not None:
+            executor.track_async_work(values)
+            return
+        awaitables = [value for value in values if inspect.isawaitable(value)]
+        if awaitables:
+            settling = asyncio.gather(*awaitables, return_exceptions=True)
+            _settling.add(settling)
+            settling.add_done_callback(_settling.discard)
 
     return GraphQLResolveInfoHelpers(gather=gather, track=track)

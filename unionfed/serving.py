@@ -5,12 +5,14 @@ garbage collector's reach with ``gc.freeze()``: those objects live as long as th
 every full collection walks them again in the middle of some request. Measured in bench/gateway.py (national
 statistics over 31 provinces): p95 175–196 ms frozen against 238–303 ms not, in alternating runs.
 
-The collector then runs less often than Python's default (``COLLECTION_THRESHOLDS``). A request leaves nothing in
-reference cycles (``unionfed.graphql_execution``), so collections found almost nothing to free, yet under national
-statistics load a node process ran about 50 young collections a second and a full one every two seconds, 20-25 ms
-of CPU each, stalling whatever it was serving: in all 0.8 s of collector CPU per node process over 300 national
-requests (31 provinces, two node processes), about 6 % of the nodes' CPU, and 0.35 s in the gateway. With these
-thresholds the same 300 requests ran no collection in the nodes and one in the gateway (8 ms).
+The collector also runs less often than Python's default (``COLLECTION_THRESHOLDS``). Measured before this and
+before requests stopped leaving their objects in reference cycles (``unionfed.graphql_execution``), under national
+statistics load (31 provinces, two node processes, 300 national requests): each node process ran about 50 young
+collections a second, under a millisecond each, and a full one every two seconds, 20-25 ms of CPU each with every
+request in flight waiting; 0.8 s of collector CPU per node process in all (about 6 % of the nodes' CPU) and 0.35 s
+in the gateway. After both, the same 300 requests ran no collection in the node processes and one (8 ms) in the
+gateway. The national p95 moved less than the shared machine's own swings (bench/README.md, Gateway). Garbage that
+does form cycles (a failed request's traceback) waits longer for a collection, counted in objects, not bytes.
 
 uvicorn serves with uvloop and httptools (its C event loop and HTTP parser, dependencies of unionfed): in
 alternating runs of the same bench, national statistics over 31 provinces p50 218 ms against 258 ms with

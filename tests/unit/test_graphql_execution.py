@@ -1,6 +1,9 @@
-"""A GraphQL request's objects are freed when it is answered, not by the garbage collector later."""
+"""A GraphQL request answered without error leaves nothing in reference cycles for the garbage collector."""
 
 from __future__ import annotations
+
+import asyncio
+from typing import Any
 
 import pytest
 import strawberry
@@ -20,6 +23,8 @@ class RequestContext:
 class Query:
     @strawberry.field
     async def greeting(self, info: strawberry.Info) -> str:
+        if isinstance(info.context, list):  # a test keeping the resolver's helpers beyond the request
+            info.context.append(info._raw_info.async_helpers)
         return f"你好 {type(info.context).__name__}"
 
 
@@ -40,3 +45,17 @@ async def test_a_request_answered_with_the_acyclic_context_leaves_nothing_to_the
 async def test_strawberry_s_own_execution_context_still_leaves_each_request_in_a_cycle() -> None:
     # When this fails graphql-core has dropped the cycle, and AcyclicExecutionContext can go.
     assert await contexts_left_in_cycles(None) == 1
+
+
+async def test_work_tracked_after_its_request_was_answered_still_runs() -> None:
+    schema = strawberry.Schema(query=Query, execution_context_class=AcyclicExecutionContext)
+    kept: list[Any] = []
+    await schema.execute("{ greeting }", context_value=kept)
+    ran: list[str] = []
+
+    async def late_work() -> None:
+        ran.append("done")
+
+    kept[0].track([late_work()])  # the executor is gone by now
+    await asyncio.sleep(0.01)
+    assert ran == ["done"]

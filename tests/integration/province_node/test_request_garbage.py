@@ -1,6 +1,6 @@
-"""A node request's objects (its context, unit of work, session, the HTTP request) are freed as soon as it
-is answered: left in reference cycles, they piled up until full collections froze the process for tens of
-milliseconds at a time (unionfed/serving.py)."""
+"""A node request answered without error leaves none of its objects (context, unit of work, session, the HTTP
+request) in reference cycles: there they waited for the garbage collector, whose full collections stalled the
+process for tens of milliseconds at a time (unionfed/serving.py)."""
 
 from __future__ import annotations
 
