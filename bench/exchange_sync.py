@@ -717,7 +717,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def main() -> None:
-    """Set up, measure claims, then events and lag; print the table; drop the databases."""
+    """Set up, measure claims, then events and lag; print the table; drop the databases and stop PostgreSQL."""
     args = parse_args()
     server = EmbeddedPostgres(REPO / ".data" / "bench-postgres")
     server.start()
@@ -769,6 +769,8 @@ def main() -> None:
         if exchange is not None:
             exchange.stop()
         databases.drop_all()
+        if server.started_here:  # a server that was already running is left as it was found
+            server.stop()
 
 
 if __name__ == "__main__":
