@@ -49,13 +49,13 @@ def _recheck(table: str, *, issued_with: Callable[[str], str], reissue_with: Cal
     codes = connection.execute(
         sa.text(f"SELECT id, credit_code FROM {table} WHERE credit_code ~ '^Z[0-9]{{16}}[0-9A-Y]$'")  # noqa: S608
     ).all()
-    for key, code in codes:
-        digits = code[1:17]
-        if code[17] == issued_with(digits):
-            connection.execute(
-                sa.text(f"UPDATE {table} SET credit_code = :code WHERE id = :id"),  # noqa: S608
-                {"code": f"Z{digits}{reissue_with(digits)}", "id": key},
-            )
+    reissued = [
+        {"code": f"Z{code[1:17]}{reissue_with(code[1:17])}", "id": key}
+        for key, code in codes
+        if code[17] == issued_with(code[1:17])
+    ]
+    if reissued:  # one statement for them all, not a round trip per code
+        connection.execute(sa.text(f"UPDATE {table} SET credit_code = :code WHERE id = :id"), reissued)  # noqa: S608
 
 
 def upgrade() -> None:
