@@ -11,7 +11,9 @@ then 1,000,000 unless ``--skip-million``):
 - ``unionfed import`` of the file into the union as a subprocess, all-or-nothing: its wall time gives rows/s
   end to end (start-up, reading, checking, writing, commit); its peak memory is the import process's
   high-water mark (``VmHWM``, sampled), the largest single process of its tree (``wait4``), and the whole
-  tree, import plus worker processes (``VmRSS`` summed, sampled every 0.1 s).
+  tree, import plus worker processes (``VmRSS`` summed, sampled every 0.1 s); the CPU it used, per row, in the
+  import's processes (``wait4``: the import and its reaped workers) and in PostgreSQL (the server's processes,
+  the backends that ended included), which says what the two cores could do at best.
 
 Then the row-by-row ORM path for comparison: ``--orm-rows`` members of the same kind registered one at a
 time through ``register_member`` (one transaction each, as the API does), in a fresh tenant.
@@ -171,6 +173,24 @@ class ImportRun:
     import_hwm_mb: float  # the import process's own high-water mark (last sample of VmHWM)
     largest_process_mb: float  # ru_maxrss from wait4: the largest single process of the tree
     tree_peak_mb: float  # import + workers, VmRSS summed, sampled
+    import_cpu_seconds: float  # the import and its workers (reaped, so counted by wait4)
+    postgres_cpu_seconds: float  # the server's processes over the import
+
+
+def server_cpu_seconds(postmaster: int) -> float:
+    """CPU seconds used so far by the PostgreSQL server: the postmaster with the backends it has reaped, and
+    the processes still running (a backend's CPU moves to the postmaster's count when it ends)."""
+    total = 0
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+    for pid in (postmaster, *map(int, children)):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended between the listing and the read: the next reading counts it at the postmaster
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == postmaster:
+            total += int(fields[13]) + int(fields[14])  # cutime, cstime: the backends that ended
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _status_kb(pid: int, field: str) -> int:
@@ -218,7 +238,9 @@ def run_import(bench: Bench, database: str, path: Path, union_code: str) -> Impo
     """``unionfed import --json`` of ``path`` into the union, all-or-nothing, as a measured subprocess."""
     out, err = path.with_suffix(".import.json"), path.with_suffix(".import.log")
     command = [sys.executable, "-m", "unionfed", "import", "--province", "43", "--org", union_code, str(path), "--json"]
+    postmaster = int((bench.server.pgdata / "postmaster.pid").read_text().split()[0])
     with out.open("w") as stdout, err.open("w") as stderr:
+        server_before = server_cpu_seconds(postmaster)
         started = time.perf_counter()
         process = subprocess.Popen(command, env=bench.environment(database), stdout=stdout, stderr=stderr)
         sampler = MemorySampler(process.pid)
@@ -228,10 +250,14 @@ def run_import(bench: Bench, database: str, path: Path, union_code: str) -> Impo
         process.returncode = os.waitstatus_to_exitcode(status)
         sampler.done.set()
         sampler.join()
+        time.sleep(0.2)  # the postmaster reaps the import's backends
+        server_seconds = server_cpu_seconds(postmaster) - server_before
     if process.returncode != 0:
         raise RuntimeError(f"unionfed import exited with {process.returncode}; see {out} and {err}")
     summary: dict[str, Any] = json.loads(out.read_text())
-    return ImportRun(summary, wall, sampler.hwm_kb / 1024, usage.ru_maxrss / 1024, sampler.tree_peak_kb / 1024)
+    import_seconds = usage.ru_utime + usage.ru_stime
+    peaks = (sampler.hwm_kb / 1024, usage.ru_maxrss / 1024, sampler.tree_peak_kb / 1024)
+    return ImportRun(summary, wall, *peaks, import_seconds, server_seconds)
 
 
 async def register_one_by_one(tenant: Tenant, hierarchy: ProvinceHierarchy, loaded: LoadedHierarchy) -> float:
@@ -293,6 +319,12 @@ def main() -> None:
             print(f"  peak memory: import process {run.import_hwm_mb:6.0f} MB (target < {TARGET_PEAK_MB} MB "
                   f"at 1,000,000 rows); largest single process {run.largest_process_mb:.0f} MB; "
                   f"import + workers {run.tree_peak_mb:.0f} MB")  # fmt: skip
+            per_row = [1e6 * seconds / rows for seconds in (run.import_cpu_seconds, run.postgres_cpu_seconds)]
+            cores = (run.import_cpu_seconds + run.postgres_cpu_seconds) / run.wall_seconds
+            ceiling = 1e6 * (os.cpu_count() or 1) / sum(per_row)
+            print(f"  CPU per row: import + workers {per_row[0]:.0f} µs, PostgreSQL {per_row[1]:.0f} µs "
+                  f"({cores:.2f} cores busy on average); every core busy with this work alone: "
+                  f"{ceiling:,.0f} rows/s at most")  # fmt: skip
         if args.orm_rows:
             hierarchy = bench_hierarchy(args.orm_rows, args.seed)
             _, tenant = bench.fresh_tenant()
