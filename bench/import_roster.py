@@ -337,6 +337,8 @@ def main() -> None:
                 print(f"  bulk path at {rows:,} rows is {bulk / rate:.0f}x the ORM path")
     finally:
         bench.drop_all()
+        if server.started_here:  # a server that was already running is left as it was found
+            server.stop()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ request also writes its audit row):
 - SQL statements per nested query (members with union, parent, children, units, unit, history), read from
   the node's ``unionfed_db_statements_total`` metric, at page sizes 10 and 100: equal when there is no N+1.
 
+The tenant database is dropped at the end, and the server stopped when this run started it.
+
     .venv/bin/python bench/node_queries.py [--extra-members 2000] [--requests 300]
 """
 
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 
 from exchange.standard import china_today
 from province_node.db import migrate
@@ -121,6 +124,17 @@ def main() -> None:
     server = EmbeddedPostgres(REPO / ".data" / "bench-postgres")
     server.start()
     database = f"bench_{secrets.token_hex(4)}"
+    try:
+        measure(args, server, database)
+    finally:
+        with psycopg.connect(server.url(), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        if server.started_here:  # a server that was already running is left as it was found
+            server.stop()
+
+
+def measure(args: argparse.Namespace, server: EmbeddedPostgres, database: str) -> None:
+    """Prepare the tenant in ``database``, serve it, time the queries and print the figures."""
     environment = {
         **os.environ,
         "DATABASE_URL": server.url(),
