@@ -54,6 +54,18 @@ class ClaimAnswer:
     province: str | None = None
 
 
+# Every granted or already-yours answer is the same: built once, not once per token of a request.
+_PLAIN_ANSWERS: Final = {outcome.value: ClaimAnswer(outcome) for outcome in ClaimOutcome}
+
+
+def claim_answer(result: Mapping[str, Any]) -> ClaimAnswer:
+    """The answer in one result of ``POST /v1/claims`` (``ValueError`` for an outcome the node does not know)."""
+    holder = result.get("province")
+    if holder is None and (answer := _PLAIN_ANSWERS.get(result["outcome"])) is not None:
+        return answer
+    return ClaimAnswer(ClaimOutcome(result["outcome"]), holder)
+
+
 class ExchangeClient:
     """Requests to one exchange as one node; use as ``async with ExchangeClient(settings) as client``."""
 
@@ -105,7 +117,7 @@ class ExchangeClient:
             chunk = list(tokens[start : start + CLAIMS_PER_REQUEST])
             body = {"province": province, "tokens": chunk}
             for result in (await self._call("POST", "/v1/claims", json=body))["results"]:
-                answers[result["token"]] = ClaimAnswer(ClaimOutcome(result["outcome"]), result.get("province"))
+                answers[result["token"]] = claim_answer(result)
         return answers
 
     async def send_events(self, province: str, batches: Sequence[Mapping[str, Any]]) -> int:
