@@ -432,7 +432,8 @@ def test_verification_answers_member_and_home_province_only_and_the_exchange_log
     )
     with psycopg.connect(federation.exchange_database) as connection:
         logged = connection.execute(
-            "SELECT peer, purpose, member, province FROM verification_log WHERE token = %s", [token_of(member_id)]
+            "SELECT peer, purpose, member, province FROM verification_log WHERE encode(token, 'hex') = %s",
+            [token_of(member_id)],
         ).fetchall()
     assert logged == [("gateway", "困难职工帮扶（全国用户 acftu_admin）", True, "43")]
 

@@ -10,6 +10,9 @@ definitions and the migrated database agree.
 - ``conflict``: the same person current in two provinces; one open conflict per token and claimant;
 - ``tally``: members by province and dimension, maintained by deltas with every change of the index;
 - ``verification_log``: every 核查 answered, who asked and why.
+
+Tokens are stored as their 32 bytes (``bytea``): half the key of every index on them. The API speaks hex;
+the store converts (``store.tokens``).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from sqlalchemy import (
     DateTime,
     Identity,
     Index,
+    LargeBinary,
     MetaData,
     SmallInteger,
     Table,
@@ -60,7 +64,7 @@ peer = Table(
 identity = Table(
     "identity",
     metadata,
-    Column("token", CHAR(64), primary_key=True),
+    Column("token", LargeBinary, primary_key=True),
     Column("province", CHAR(2), nullable=False),
     Column("status", Text, nullable=False),
     Column("gender", Text),
@@ -76,6 +80,7 @@ identity = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=NOW),
     Column("last_seq", BigInteger),
     _status_check("status", "identity_status"),
+    CheckConstraint("octet_length(token) = 32", name="identity_token_bytes"),
     Index("identity_province_token", "province", "token"),
     Index("identity_unconfirmed_claim", "province", "token", postgresql_where=text("status = 'claimed'")),
     postgresql_partition_by="HASH (token)",
@@ -94,7 +99,7 @@ conflict = Table(
     "conflict",
     metadata,
     Column("id", BigInteger, Identity(always=True), primary_key=True),
-    Column("token", CHAR(64), nullable=False),
+    Column("token", LargeBinary, nullable=False),
     Column("holder", CHAR(2), nullable=False),
     Column("claimant", CHAR(2), nullable=False),
     Column("claimant_status", Text, nullable=False),
@@ -131,7 +136,7 @@ verification_log = Table(
     metadata,
     Column("id", BigInteger, Identity(always=True), primary_key=True),
     Column("peer", Text, nullable=False),
-    Column("token", CHAR(64), nullable=False),
+    Column("token", LargeBinary, nullable=False),
     Column("purpose", Text, nullable=False),
     Column("member", Boolean, nullable=False),
     Column("province", CHAR(2)),

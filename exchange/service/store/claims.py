@@ -15,15 +15,16 @@ from exchange.service.db.pool import Connection
 from exchange.service.domain.claims import ClaimAnswer, ClaimOutcome, decide_claim
 from exchange.service.errors import ConcurrentChange
 from exchange.service.store.rows import lock_rows
+from exchange.service.store.tokens import stored
 
 _INSERT_CLAIMS: Final = """
 INSERT INTO identity (token, province, status, claimed_at)
-SELECT token, %s, 'claimed', now() FROM unnest(%b::bpchar[]) AS token
-ON CONFLICT (token) DO NOTHING RETURNING token
+SELECT token, %s, 'claimed', now() FROM unnest(%b::bytea[]) AS token
+ON CONFLICT (token) DO NOTHING RETURNING encode(token, 'hex')
 """
 _REGRANT: Final = """
 UPDATE identity SET province = %s, status = 'claimed', claimed_at = now(), updated_at = now(), last_seq = NULL
-WHERE token = ANY(%b::bpchar[])
+WHERE token = ANY(%b::bytea[])
 """
 GRANTED: Final = ClaimAnswer(ClaimOutcome.GRANTED)
 
@@ -31,7 +32,7 @@ GRANTED: Final = ClaimAnswer(ClaimOutcome.GRANTED)
 async def claim(connection: Connection, province: str, tokens: Sequence[str]) -> list[ClaimAnswer]:
     """The answers to ``province``'s claims of ``tokens``, in their order (inside a transaction)."""
     unique = sorted(set(tokens))
-    cursor = await connection.execute(_INSERT_CLAIMS, (province, unique))
+    cursor = await connection.execute(_INSERT_CLAIMS, (province, stored(unique)))
     answers = {record[0]: GRANTED for record in await cursor.fetchall()}
     held = [token for token in unique if token not in answers]
     if held:
@@ -42,5 +43,5 @@ async def claim(connection: Connection, province: str, tokens: Sequence[str]) ->
             answers[token] = decide_claim(row, province)
         regranted = [token for token in held if answers[token].outcome is ClaimOutcome.GRANTED]
         if regranted:
-            await connection.execute(_REGRANT, (province, regranted))
+            await connection.execute(_REGRANT, (province, stored(regranted)))
     return [answers[token] for token in tokens]

@@ -22,6 +22,7 @@ from exchange.service.domain.index_rules import IndexLedger
 from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow
 from exchange.service.errors import ConcurrentChange, SequenceGap, TokensNotClaimed
 from exchange.service.store.rows import index_rows, lock_records, open_conflicts
+from exchange.service.store.tokens import stored
 from exchange.service.wire import EventBatch, EventsRequest, dimensions_json
 
 SMALL_REQUEST_TOKENS: Final = 500  # fewer are decided on the event loop (``cpu_lane``)
@@ -32,7 +33,7 @@ _COLUMNS: Final = ", ".join(_ROW_COLUMNS)
 # as the connection and is emptied at every commit.
 _STAGING: Final = f"""
 CREATE TEMPORARY TABLE IF NOT EXISTS identity_staging (
-    existed boolean NOT NULL, token char(64) NOT NULL, province char(2) NOT NULL, status text NOT NULL,
+    existed boolean NOT NULL, token bytea NOT NULL, province char(2) NOT NULL, status text NOT NULL,
     {", ".join(f"{column} {'smallint' if column == 'birth_year' else 'text'}" for column in DIMENSION_COLUMNS)},
     last_seq bigint
 ) ON COMMIT DELETE ROWS
@@ -47,7 +48,7 @@ ON CONFLICT (token) DO UPDATE SET
     {", ".join(f"{column} = excluded.{column}" for column in _ROW_COLUMNS[1:])},
     updated_at = now()
 """  # noqa: S608 - constant column lists
-_DELETE_ROWS: Final = "DELETE FROM identity WHERE token = ANY(%b::bpchar[])"
+_DELETE_ROWS: Final = "DELETE FROM identity WHERE token = ANY(%b::bytea[])"
 _UPDATE_CONFLICTS: Final = """
 UPDATE conflict SET claimant_status = u.status, claimant_dimensions = u.dimensions::jsonb,
     resolution = u.resolution, resolved_by = u.resolved_by,
@@ -61,7 +62,7 @@ INSERT INTO conflict
     (token, holder, claimant, claimant_status, claimant_dimensions, resolution, resolved_by, resolved_at)
 SELECT token, holder, claimant, status, dimensions::jsonb, resolution, resolved_by,
        CASE WHEN resolution IS NULL THEN NULL ELSE now() END
-FROM unnest(%b::bpchar[], %b::bpchar[], %b::bpchar[], %b::text[], %b::text[], %b::text[], %b::bpchar[])
+FROM unnest(%b::bytea[], %b::bpchar[], %b::bpchar[], %b::text[], %b::text[], %b::text[], %b::bpchar[])
     AS u(token, holder, claimant, status, dimensions, resolution, resolved_by)
 """
 _ADD_TALLY: Final = """
@@ -178,13 +179,14 @@ def _copy_lines(rows: Sequence[tuple[str, IndexRow]], existed: bool, last_seq: d
         middle = formatted.get(row)
         if middle is None:
             middle = formatted[row] = "\t".join([row.province, row.status.value, *map(_copy_value, row.dimensions)])
-        lines.append(f"{flag}\t{token}\t{middle}\t{_copy_value(last_seq.get(token))}\n")
+        # A bytea value in COPY text: \\x and its hex (the backslash itself escaped).
+        lines.append(f"{flag}\t\\\\x{token}\t{middle}\t{_copy_value(last_seq.get(token))}\n")
     return "".join(lines)
 
 
 async def _write_rows(connection: Connection, decided: _Decided) -> None:
     if decided.removed:
-        await connection.execute(_DELETE_ROWS, (decided.removed,))
+        await connection.execute(_DELETE_ROWS, (stored(decided.removed),))
     if not decided.staged:
         return
     await connection.execute(_STAGING)
@@ -200,24 +202,24 @@ async def _write_rows(connection: Connection, decided: _Decided) -> None:
 
 
 async def _write_conflicts(connection: Connection, conflicts: list[Conflict]) -> None:
-    stored = [conflict for conflict in conflicts if conflict.id is not None]
+    known = [conflict for conflict in conflicts if conflict.id is not None]
     new = [conflict for conflict in conflicts if conflict.id is None]
-    if stored:  # first, so that a conflict resolved and reopened for the same claimant stays unique
+    if known:  # first, so that a conflict resolved and reopened for the same claimant stays unique
         await connection.execute(
             _UPDATE_CONFLICTS,
             (
-                [conflict.id for conflict in stored],
-                [conflict.claimant_status.value for conflict in stored],
-                [json.dumps(dimensions_json(conflict.claimant_dimensions)) for conflict in stored],
-                [conflict.resolution.value if conflict.resolution else None for conflict in stored],
-                [conflict.resolved_by for conflict in stored],
+                [conflict.id for conflict in known],
+                [conflict.claimant_status.value for conflict in known],
+                [json.dumps(dimensions_json(conflict.claimant_dimensions)) for conflict in known],
+                [conflict.resolution.value if conflict.resolution else None for conflict in known],
+                [conflict.resolved_by for conflict in known],
             ),
         )
     if new:
         await connection.execute(
             _INSERT_CONFLICTS,
             (
-                [conflict.token for conflict in new],
+                stored(conflict.token for conflict in new),
                 [conflict.holder for conflict in new],
                 [conflict.claimant for conflict in new],
                 [conflict.claimant_status.value for conflict in new],

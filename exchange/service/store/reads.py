@@ -10,6 +10,7 @@ from typing import Any, Final
 from exchange.service.db.pool import Connection
 from exchange.service.domain.model import CURRENT
 from exchange.service.domain.tally import TOTAL
+from exchange.service.store.tokens import stored_token
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,8 @@ async def conflicts(
     elif state == "resolved":
         conditions.append("resolved_at IS NOT NULL")
     cursor = await connection.execute(
-        "SELECT id, token, holder, claimant, detected_at, resolved_at, resolution, resolved_by FROM conflict "  # noqa: S608
+        "SELECT id, encode(token, 'hex'), holder, claimant, detected_at, resolved_at, resolution, resolved_by "  # noqa: S608
+        "FROM conflict "
         f"WHERE {' AND '.join(conditions)} ORDER BY id LIMIT %s",
         [*parameters, limit],
     )
@@ -97,9 +99,9 @@ async def identities(
     ``claimed_only`` (a partial index holds them)."""
     claimed = " AND status = 'claimed'" if claimed_only else ""
     cursor = await connection.execute(
-        "SELECT token, status, claimed_at FROM identity WHERE province = %s AND token > %s"  # noqa: S608 - constant
+        "SELECT encode(token, 'hex'), status, claimed_at FROM identity WHERE province = %s AND token > %s"  # noqa: S608
         f"{claimed} ORDER BY token LIMIT %s",
-        (province, after or "", limit),
+        (province, stored_token(after or ""), limit),
     )
     return [
         Listed(token, status, claimed_at if status == "claimed" else None)
@@ -124,14 +126,14 @@ async def verify(connection: Connection, peer: str, token: str, purpose: str) ->
     cursor = await connection.execute(
         f"""
         WITH answer AS (
-            SELECT province FROM identity WHERE token = %s::bpchar AND status = ANY({_CURRENT_SQL})
+            SELECT province FROM identity WHERE token = %s AND status = ANY({_CURRENT_SQL})
         ), logged AS (
             INSERT INTO verification_log (peer, token, purpose, member, province)
             SELECT %s, %s, %s, EXISTS (SELECT 1 FROM answer), (SELECT province FROM answer)
         )
         SELECT province FROM answer
         """,  # noqa: S608 - a constant list of statuses
-        (token, peer, token, purpose),
+        (stored_token(token), peer, stored_token(token), purpose),
     )
     record = await cursor.fetchone()
     return record[0] if record else None

@@ -7,21 +7,22 @@ from typing import Any, Final
 
 from exchange.service.db.pool import Connection
 from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow, IndexStatus
+from exchange.service.store.tokens import HEX, stored
 from exchange.service.wire import dimensions_from_json
 
-ROW_COLUMNS: Final = ", ".join(("token", "province", "status", *DIMENSION_COLUMNS))
+ROW_COLUMNS: Final = ", ".join((HEX, "province", "status", *DIMENSION_COLUMNS))
 _STATUS: Final = {status.value: status for status in IndexStatus}
 
 # One index lookup per token (pruned to its partition), in the order given: sorted, so two writers of
 # overlapping tokens queue instead of deadlocking. (``token = ANY(...)`` would probe every partition
 # with the whole array.)
 _LOCK_ROWS: Final = f"""
-SELECT locked.* FROM unnest(%b::bpchar[]) AS wanted(token)
+SELECT locked.* FROM unnest(%b::bytea[]) AS wanted(token)
 CROSS JOIN LATERAL (SELECT {ROW_COLUMNS} FROM identity WHERE identity.token = wanted.token FOR UPDATE) AS locked
 """  # noqa: S608 - constant column lists
 _OPEN_CONFLICTS: Final = """
-SELECT id, token, holder, claimant, claimant_status, claimant_dimensions FROM conflict
-WHERE resolved_at IS NULL AND token = ANY(%b::bpchar[]) ORDER BY id
+SELECT id, encode(token, 'hex'), holder, claimant, claimant_status, claimant_dimensions FROM conflict
+WHERE resolved_at IS NULL AND token = ANY(%b::bytea[]) ORDER BY id
 """
 
 
@@ -33,7 +34,7 @@ def index_row(record: Sequence[Any]) -> IndexRow:
 async def lock_records(connection: Connection, tokens: Sequence[str]) -> list[tuple[Any, ...]]:
     """The rows of ``tokens`` (sorted) as ``(token, province, status, *dimensions)``, locked until the
     transaction ends (``index_rows`` makes them rows)."""
-    cursor = await connection.execute(_LOCK_ROWS, (list(tokens),))
+    cursor = await connection.execute(_LOCK_ROWS, (stored(tokens),))
     return await cursor.fetchall()
 
 
@@ -51,7 +52,7 @@ async def open_conflicts(connection: Connection, tokens: Sequence[str]) -> list[
     """The open conflicts of ``tokens``, oldest first (their rows are locked by ``lock_rows``)."""
     if not tokens:
         return []
-    cursor = await connection.execute(_OPEN_CONFLICTS, (list(tokens),))
+    cursor = await connection.execute(_OPEN_CONFLICTS, (stored(tokens),))
     return [
         Conflict(
             id=conflict_id,

@@ -92,7 +92,9 @@ async def test_two_provinces_registering_the_same_new_people_at_once_leave_one_h
         group.start_soon(hunan.applied, "43", 1, *(event(token, "43") for token in people))
         group.start_soon(hubei.applied, "42", 1, *(event(token, "42") for token in people))
     assert query(exchange_database_url, "SELECT count(*) FROM identity") == [(500,)]
-    held = dict(query(exchange_database_url, "SELECT token, province FROM identity"))
-    conflicts = query(exchange_database_url, "SELECT token, holder, claimant FROM conflict WHERE resolved_at IS NULL")
+    held = dict(query(exchange_database_url, "SELECT encode(token, 'hex'), province FROM identity"))
+    conflicts = query(
+        exchange_database_url, "SELECT encode(token, 'hex'), holder, claimant FROM conflict WHERE resolved_at IS NULL"
+    )
     assert len(conflicts) == 500
     assert all(held[token] == holder != claimant for token, holder, claimant in conflicts)

@@ -77,7 +77,7 @@ async def test_a_previous_token_of_the_province_is_replaced_by_the_corrected_one
 ) -> None:
     await hunan.applied("43", 1, event(person(1), "43", gender="1"))
     await hunan.applied("43", 2, event(person(2), "43", gender="1", previous=person(1)))
-    assert query(exchange_database_url, "SELECT token FROM identity") == [(person(2),)]
+    assert query(exchange_database_url, "SELECT encode(token, 'hex') FROM identity") == [(person(2),)]
     assert query(exchange_database_url, "SELECT members FROM tally WHERE dimension = 'total'") == [(1,)]
 
 

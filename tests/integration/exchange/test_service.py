@@ -72,6 +72,40 @@ def test_index_pages_keep_room_for_updates_in_place(exchange_database_url: str) 
     assert fillfactors == [("fillfactor=80",)]
 
 
+@pytest.mark.anyio
+async def test_tokens_are_stored_as_their_32_bytes(hunan: PeerClient, exchange_database_url: str) -> None:
+    await hunan.claim("43", [person(1)])
+    assert query(exchange_database_url, "SELECT octet_length(token), encode(token, 'hex') FROM identity") == [
+        (32, person(1))
+    ]
+
+
+def test_tokens_written_as_hex_before_the_bytes_migration_keep_their_index_row_conflict_and_log(
+    missing_database: str,
+) -> None:
+    migrate.create_database_if_missing(missing_database)
+    migrate.upgrade(missing_database, "0003")
+    with psycopg.connect(missing_database) as connection:
+        connection.execute(
+            "INSERT INTO identity (token, province, status, gender) VALUES (%s, '43', 'active', '1')", (person(1),)
+        )
+        connection.execute(
+            "INSERT INTO conflict (token, holder, claimant, claimant_status, claimant_dimensions)"
+            " VALUES (%s, '43', '42', 'active', '{}')",
+            (person(1),),
+        )
+        connection.execute(
+            "INSERT INTO verification_log (peer, token, purpose, member, province)"
+            " VALUES ('node-hubei', %s, '核查', true, '43')",
+            (person(1),),
+        )
+    migrate.upgrade(missing_database)
+    rows = "SELECT encode(token, 'hex'), province, status, gender FROM identity"
+    assert query(missing_database, rows) == [(person(1), "43", "active", "1")]
+    assert query(missing_database, "SELECT encode(token, 'hex') FROM conflict") == [(person(1),)]
+    assert query(missing_database, "SELECT encode(token, 'hex') FROM verification_log") == [(person(1),)]
+
+
 def test_the_table_definitions_and_the_migrated_database_agree(exchange_database_url: str) -> None:
     engine = create_engine(make_url(exchange_database_url).set(drivername="postgresql+psycopg"))
     try:

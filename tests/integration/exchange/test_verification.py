@@ -35,6 +35,7 @@ async def test_every_verification_is_logged_with_who_asked_why_and_the_answer(
     await hubei.post("/v1/verifications", {"token": person(1), "purpose": PURPOSE})
     await hubei.post("/v1/verifications", {"token": person(2), "purpose": PURPOSE})
     logged = query(
-        exchange_database_url, "SELECT peer, token, purpose, member, province FROM verification_log ORDER BY id"
+        exchange_database_url,
+        "SELECT peer, encode(token, 'hex'), purpose, member, province FROM verification_log ORDER BY id",
     )
     assert logged == [("node-hubei", person(1), PURPOSE, True, "43"), ("node-hubei", person(2), PURPOSE, False, None)]
