@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,6 +106,23 @@ def test_tokens_written_as_hex_before_the_bytes_migration_keep_their_index_row_c
     assert query(missing_database, rows) == [(person(1), "43", "active", "1")]
     assert query(missing_database, "SELECT encode(token, 'hex') FROM conflict") == [(person(1),)]
     assert query(missing_database, "SELECT encode(token, 'hex') FROM verification_log") == [(person(1),)]
+
+
+def test_a_claim_committed_while_the_bytes_migration_waits_for_the_index_is_kept(missing_database: str) -> None:
+    migrate.create_database_if_missing(missing_database)
+    migrate.upgrade(missing_database, "0003")
+    database = make_url(missing_database).database
+    with psycopg.connect(missing_database) as writer:
+        writer.execute("INSERT INTO identity (token, province, status) VALUES (%s, '43', 'claimed')", (person(1),))
+        migration = threading.Thread(target=migrate.upgrade, args=(missing_database,))
+        migration.start()
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = %s"
+        deadline = time.monotonic() + 30
+        while query(missing_database, waiting, database) == [(0,)] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        writer.commit()
+    migration.join(timeout=60)
+    assert query(missing_database, "SELECT encode(token, 'hex'), status FROM identity") == [(person(1), "claimed")]
 
 
 def test_the_table_definitions_and_the_migrated_database_agree(exchange_database_url: str) -> None:

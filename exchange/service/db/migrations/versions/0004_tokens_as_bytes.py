@@ -4,9 +4,10 @@ Every index of the identity table is keyed by the token, so the key halves: meas
 three indexes 172 -> 106 MB (about 20 GB less at 300 million people), and claims straight to PostgreSQL
 71,431 -> 81,311 a second (bench/README.md, "Exchange sync"). The API keeps speaking hex; the store converts.
 
-The token is the identity table's partition key, which PostgreSQL does not retype in place: the table is
-built again beside the old one (same partitions, page room, indexes and checks), filled from it, and takes
-its name. The conflict and verification tables change the column in place.
+The token is the identity table's partition key, which PostgreSQL does not retype in place: the old table
+is locked and renamed, the table is made again under its names (same partitions, page room, indexes and
+checks), filled from the old one, which is then dropped. The conflict and verification tables change the
+column in place.
 
 Revision ID: 0004
 Revises: 0003
@@ -31,32 +32,38 @@ COLUMNS = (
 
 
 def _rebuild_identity(token_type: str, token_from_old: str) -> None:
+    # Held until the migration commits: no write can reach the old table while its rows are copied.
+    op.execute("LOCK TABLE identity IN ACCESS EXCLUSIVE MODE")
+    # The old table steps aside without its indexes, so the new one gets every name 0001-0003 gave.
+    op.execute("ALTER TABLE identity RENAME TO identity_old")
+    for remainder in range(PARTITIONS):
+        op.execute(f"ALTER TABLE identity_p{remainder:02d} RENAME TO identity_old_p{remainder:02d}")
+    op.execute("DROP INDEX identity_province_token, identity_unconfirmed_claim")
+    op.execute("ALTER TABLE identity_old DROP CONSTRAINT identity_pkey")
+    # PostgreSQL 18 names NOT NULL constraints, and a name still taken would get a suffix on the new table.
+    op.execute(
+        "ALTER TABLE identity_old ALTER COLUMN token DROP NOT NULL, ALTER COLUMN province DROP NOT NULL, "
+        "ALTER COLUMN status DROP NOT NULL, ALTER COLUMN updated_at DROP NOT NULL"
+    )
     op.execute(f"""
-        CREATE TABLE identity_rebuilt (
-            token {token_type} NOT NULL, province char(2) NOT NULL, status text NOT NULL,
+        CREATE TABLE identity (
+            token {token_type} PRIMARY KEY, province char(2) NOT NULL, status text NOT NULL,
             gender text, birth_year smallint, education text, political_status text, household_type text,
             new_employment_form text, org_level text, union_type text, unit_nature text,
             claimed_at timestamptz, updated_at timestamptz NOT NULL DEFAULT now(), last_seq bigint,
-            CONSTRAINT identity_rebuilt_pkey PRIMARY KEY (token),
-            CONSTRAINT identity_rebuilt_status CHECK (status IN ({STATUSES}))
+            CONSTRAINT identity_status CHECK (status IN ({STATUSES}))
         ) PARTITION BY HASH (token)
     """)
     for remainder in range(PARTITIONS):
         op.execute(
-            f"CREATE TABLE identity_rebuilt_p{remainder:02d} PARTITION OF identity_rebuilt "
+            f"CREATE TABLE identity_p{remainder:02d} PARTITION OF identity "
             f"FOR VALUES WITH (MODULUS {PARTITIONS}, REMAINDER {remainder}) WITH (fillfactor = 80)"
         )
     op.execute(
-        f"INSERT INTO identity_rebuilt (token, {COLUMNS}) SELECT {token_from_old}, {COLUMNS} FROM identity"  # noqa: S608
+        f"INSERT INTO identity (token, {COLUMNS}) SELECT {token_from_old}, {COLUMNS} FROM identity_old"  # noqa: S608
     )
-    op.execute("DROP TABLE identity")
-    op.execute("ALTER TABLE identity_rebuilt RENAME TO identity")
-    op.execute("ALTER TABLE identity RENAME CONSTRAINT identity_rebuilt_pkey TO identity_pkey")
-    op.execute("ALTER TABLE identity RENAME CONSTRAINT identity_rebuilt_status TO identity_status")
-    for remainder in range(PARTITIONS):
-        op.execute(f"ALTER TABLE identity_rebuilt_p{remainder:02d} RENAME TO identity_p{remainder:02d}")
-        op.execute(f"ALTER INDEX identity_rebuilt_p{remainder:02d}_pkey RENAME TO identity_p{remainder:02d}_pkey")
-    # Built after the rows are in: one sort each instead of a row-by-row insert.
+    op.execute("DROP TABLE identity_old")
+    # The two secondary indexes are built after the rows are in: one sort each instead of a row-by-row insert.
     op.execute("CREATE INDEX identity_province_token ON identity (province, token)")
     op.execute("CREATE INDEX identity_unconfirmed_claim ON identity (province, token) WHERE status = 'claimed'")
 
