@@ -126,14 +126,14 @@ async def verify(connection: Connection, peer: str, token: str, purpose: str) ->
     cursor = await connection.execute(
         f"""
         WITH answer AS (
-            SELECT province FROM identity WHERE token = %s AND status = ANY({_CURRENT_SQL})
+            SELECT province FROM identity WHERE token = %(token)s AND status = ANY({_CURRENT_SQL})
         ), logged AS (
             INSERT INTO verification_log (peer, token, purpose, member, province)
-            SELECT %s, %s, %s, EXISTS (SELECT 1 FROM answer), (SELECT province FROM answer)
+            SELECT %(peer)s, %(token)s, %(purpose)s, EXISTS (SELECT 1 FROM answer), (SELECT province FROM answer)
         )
         SELECT province FROM answer
         """,  # noqa: S608 - a constant list of statuses
-        (stored_token(token), peer, stored_token(token), purpose),
+        {"token": stored_token(token), "peer": peer, "purpose": purpose},
     )
     record = await cursor.fetchone()
     return record[0] if record else None

@@ -7,10 +7,10 @@ from typing import Any, Final
 
 from exchange.service.db.pool import Connection
 from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow, IndexStatus
-from exchange.service.store.tokens import HEX, stored
+from exchange.service.store.tokens import stored
 from exchange.service.wire import dimensions_from_json
 
-ROW_COLUMNS: Final = ", ".join((HEX, "province", "status", *DIMENSION_COLUMNS))
+ROW_COLUMNS: Final = ", ".join(("encode(token, 'hex')", "province", "status", *DIMENSION_COLUMNS))
 _STATUS: Final = {status.value: status for status in IndexStatus}
 
 # One index lookup per token (pruned to its partition), in the order given: sorted, so two writers of

@@ -1,15 +1,13 @@
 """Identity tokens between the API (64 lower-case hex characters) and the database (their 32 bytes).
 
-Going in, statements take ``bytea`` parameters made by ``stored``; coming out, they select ``HEX``, so the
-rows arrive as the API's strings. Byte order and hex order are the same, so token order is unchanged.
+Going in, statements take ``bytea`` parameters made by ``stored``; coming out, they select
+``encode(token, 'hex')``, so the rows arrive as the API's strings. Byte order and hex order are the same,
+so token order is unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
-
-HEX: Final = "encode(token, 'hex')"
 
 
 def stored(tokens: Iterable[str]) -> list[bytes]:

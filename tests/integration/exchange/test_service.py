@@ -33,6 +33,14 @@ def missing_database(postgres_server: str) -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def database_before_bytes(missing_database: str) -> str:
+    """A database migrated up to 0003, the last revision that stored tokens as hex."""
+    migrate.create_database_if_missing(missing_database)
+    migrate.upgrade(missing_database, "0003")
+    return missing_database
+
+
 @pytest.mark.anyio
 async def test_health_says_ok_when_the_database_answers(http: httpx.AsyncClient) -> None:
     response = await http.get("/healthz")
@@ -83,11 +91,9 @@ async def test_tokens_are_stored_as_their_32_bytes(hunan: PeerClient, exchange_d
 
 
 def test_tokens_written_as_hex_before_the_bytes_migration_keep_their_index_row_conflict_and_log(
-    missing_database: str,
+    database_before_bytes: str,
 ) -> None:
-    migrate.create_database_if_missing(missing_database)
-    migrate.upgrade(missing_database, "0003")
-    with psycopg.connect(missing_database) as connection:
+    with psycopg.connect(database_before_bytes) as connection:
         connection.execute(
             "INSERT INTO identity (token, province, status, gender) VALUES (%s, '43', 'active', '1')", (person(1),)
         )
@@ -101,28 +107,26 @@ def test_tokens_written_as_hex_before_the_bytes_migration_keep_their_index_row_c
             " VALUES ('node-hubei', %s, '核查', true, '43')",
             (person(1),),
         )
-    migrate.upgrade(missing_database)
+    migrate.upgrade(database_before_bytes)
     rows = "SELECT encode(token, 'hex'), province, status, gender FROM identity"
-    assert query(missing_database, rows) == [(person(1), "43", "active", "1")]
-    assert query(missing_database, "SELECT encode(token, 'hex') FROM conflict") == [(person(1),)]
-    assert query(missing_database, "SELECT encode(token, 'hex') FROM verification_log") == [(person(1),)]
+    assert query(database_before_bytes, rows) == [(person(1), "43", "active", "1")]
+    assert query(database_before_bytes, "SELECT encode(token, 'hex') FROM conflict") == [(person(1),)]
+    assert query(database_before_bytes, "SELECT encode(token, 'hex') FROM verification_log") == [(person(1),)]
 
 
-def test_a_claim_committed_while_the_bytes_migration_waits_for_the_index_is_kept(missing_database: str) -> None:
-    migrate.create_database_if_missing(missing_database)
-    migrate.upgrade(missing_database, "0003")
-    database = make_url(missing_database).database
-    with psycopg.connect(missing_database) as writer:
+def test_a_claim_committed_while_the_bytes_migration_waits_for_the_index_is_kept(database_before_bytes: str) -> None:
+    database = make_url(database_before_bytes).database
+    with psycopg.connect(database_before_bytes) as writer:
         writer.execute("INSERT INTO identity (token, province, status) VALUES (%s, '43', 'claimed')", (person(1),))
-        migration = threading.Thread(target=migrate.upgrade, args=(missing_database,))
+        migration = threading.Thread(target=migrate.upgrade, args=(database_before_bytes,))
         migration.start()
         waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = %s"
         deadline = time.monotonic() + 30
-        while query(missing_database, waiting, database) == [(0,)] and time.monotonic() < deadline:
+        while query(database_before_bytes, waiting, database) == [(0,)] and time.monotonic() < deadline:
             time.sleep(0.05)
         writer.commit()
     migration.join(timeout=60)
-    assert query(missing_database, "SELECT encode(token, 'hex'), status FROM identity") == [(person(1), "claimed")]
+    assert query(database_before_bytes, "SELECT encode(token, 'hex'), status FROM identity") == [(person(1), "claimed")]
 
 
 def test_the_table_definitions_and_the_migrated_database_agree(exchange_database_url: str) -> None:
