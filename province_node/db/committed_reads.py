@@ -3,12 +3,14 @@
 A request's SQLAlchemy session costs about a millisecond of CPU to check a connection out, begin, run one
 statement and roll back; a plain psycopg connection in autocommit mode answers the same statement for about
 a tenth of that. Questions asked on every request that only need the latest committed state (the version of
-the counted data, ``services.statistics_version``) are read here, on a small pool of the tenant's own.
+the counted data, ``services.statistics_version``; a recount from the rollups, ``services.statistics_rollup``)
+are read here, on a small pool of the tenant's own (``services.request_reads`` chooses).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from typing import Any, Final, LiteralString
 
 import psycopg
@@ -37,8 +39,15 @@ class CommittedReads:
         self._open = False
 
     async def one(self, statement: LiteralString) -> tuple[Any, ...]:
-        """The first row of ``statement`` as committed now; tried again on another connection while the ones
-        taken turn out broken (the server restarted since they were opened)."""
+        """The first row of ``statement`` as committed now (``LookupError`` when it gives none)."""
+        rows = await self.rows(statement)
+        if not rows:
+            raise LookupError(f"no row from {statement!r}")
+        return rows[0]
+
+    async def rows(self, statement: LiteralString, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Every row of ``statement`` (placeholders ``%(name)s`` filled from ``params``) as committed now; tried
+        again on another connection while the ones taken turn out broken (the server restarted since)."""
         if not self._open:
             async with self._opening:
                 if not self._open:
@@ -46,17 +55,14 @@ class CommittedReads:
                     self._open = True
         for _broken in range(self._size):
             try:
-                return await self._first_row(statement)
+                return await self._rows(statement, params)
             except psycopg.OperationalError:  # the pool drops the broken connection when it comes back
                 continue
-        return await self._first_row(statement)
+        return await self._rows(statement, params)
 
-    async def _first_row(self, statement: LiteralString) -> tuple[Any, ...]:
+    async def _rows(self, statement: LiteralString, params: Mapping[str, Any] | None) -> list[tuple[Any, ...]]:
         async with self._pool.connection() as connection:
-            row = await (await connection.execute(statement)).fetchone()
-        if row is None:
-            raise LookupError(f"no row from {statement!r}")
-        return tuple(row)
+            return [tuple(row) for row in await (await connection.execute(statement, params)).fetchall()]
 
     async def aclose(self) -> None:
         """Close the connections (nothing to do when never used)."""

@@ -25,10 +25,9 @@ from province_node.domain.statistics import (
     CountRow,
     Dimension,
     age_band_birth_ranges,
-    merge_count_rows,
 )
 from province_node.services.members import MemberFilter, conditions_within, filter_scope
-from province_node.services.statistics_rollup import counts_below
+from province_node.services.statistics_rollup import subtree_counts
 from province_node.services.statistics_version import statistics_version
 from province_node.services.unit_of_work import UnitOfWork
 
@@ -91,9 +90,7 @@ async def _rolled_up(
 ) -> list[CountRow]:
     counted = [str(status) for status in (sorted(CURRENT_STATUSES) if statuses is None else statuses)]
     root_id = int(root.rsplit(".", 1)[-1])  # paths are chains of organisation ids
-    below = await counts_below(uow, root_id, dimensions, counted)
-    own = await _counted(uow, dimensions, [Membership.union_id == root_id, Membership.status.in_(counted)])
-    return merge_count_rows(below, own)
+    return await subtree_counts(uow, root_id, dimensions, counted)
 
 
 async def count_from_tables(

@@ -8,14 +8,16 @@ old union and the new ones added above the new union. Ages are counted as on one
 changes, the members whose birthday has passed in between are marked too.
 
 A count then reads the rollup of the subtree's root (members below it) and adds the root's own members,
-counted from the tables (a grassroots union is small). Questions the rollups do not hold (filters other
-than status, ended members) are counted from the tables.
+counted from the tables (a grassroots union is small), in one statement. Questions the rollups do not hold
+(filters other than status, ended members) are counted from the tables.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
+from typing import LiteralString
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -27,18 +29,19 @@ from province_node.domain.statistics import (
     CountRow,
     Dimension,
     birthdays_between,
+    merge_count_rows,
     rollup_reading,
 )
+from province_node.services.request_reads import rows_as_seen
 from province_node.services.unit_of_work import UnitOfWork
 
 # One fold at a time per tenant database (advisory locks are per database); the key is arbitrary.
 FOLD_LOCK = text("SELECT pg_advisory_xact_lock(5005)")
 READ_DAY = text("SELECT day FROM statistics_rollup_day")
-# Whether members are marked, or the rollups' ages are of another day.
-BEHIND = text(
-    """SELECT EXISTS (SELECT 1 FROM statistics_dirty)
-              OR NOT EXISTS (SELECT 1 FROM statistics_rollup_day WHERE day = :day)"""
-)
+# Whether members are marked, or the rollups' ages are of another day (driver placeholders: it is also read
+# outside a session, ``request_reads``).
+BEHIND = """SELECT EXISTS (SELECT 1 FROM statistics_dirty)
+                   OR NOT EXISTS (SELECT 1 FROM statistics_rollup_day WHERE day = %(day)s)"""
 FORGET_DAY = text("DELETE FROM statistics_rollup_day")
 SET_DAY = text("INSERT INTO statistics_rollup_day (day) VALUES (:day)")
 MARK_EVERYONE = text("INSERT INTO statistics_dirty SELECT member_id FROM statistics_counted")
@@ -71,6 +74,16 @@ def _pair_of_grouping() -> str:
 
 _DIMENSIONS = ", ".join(dimension.value for dimension in PAIRED_DIMENSIONS)
 
+
+def _member_values(day: str) -> str:
+    """What a member is counted by (status, the paired dimensions but the age band, and the age on ``day``,
+    an SQL placeholder), over ``membership ms``, ``member m``, ``organisation o`` and ``unit u``: the rollups and
+    the root's own members of a recount take them from here, so the two always agree."""
+    return f"""ms.status, o.org_level, o.union_type, u.nature AS unit_nature, m.gender, m.education,
+           m.political_status, m.household_type, m.new_employment_form,
+           date_part('year', age(CAST({day} AS date), m.birth_date))::int AS age"""
+
+
 # The marked members' values now, their values as counted, and the difference folded into the rollups of the
 # organisations above their union (one statement, so everything it reads is one snapshot). Changes are first
 # summed per parent path by every pair at once (GROUPING SETS, one pass), then spread over the path.
@@ -80,9 +93,7 @@ WITH marked AS (DELETE FROM statistics_dirty RETURNING member_id),
 members AS (SELECT DISTINCT member_id FROM marked),
 aged AS (
     SELECT m.id AS member_id, subpath(o.path, 0, nlevel(o.path) - 1)::text AS parent_path,
-           ms.status, o.org_level, o.union_type, u.nature AS unit_nature, m.gender, m.education,
-           m.political_status, m.household_type, m.new_employment_form,
-           date_part('year', age(CAST(:day AS date), m.birth_date))::int AS age,
+           {_member_values(":day")},
            (date_part('month', m.birth_date) * 100 + date_part('day', m.birth_date))::smallint AS birthday
     FROM members JOIN member m ON m.id = members.member_id
     JOIN membership ms ON ms.member_id = m.id AND ms.status <> 'ended'
@@ -135,7 +146,7 @@ async def bring_rollups_up_to_date(engine: AsyncEngine, day: datetime.date) -> N
     """Fold every marked member into the rollups, ages as on ``day``, in a transaction of its own."""
     async with engine.begin() as connection:
         await connection.execute(FOLD_LOCK)
-        if not (await connection.execute(BEHIND, {"day": day})).scalar_one():
+        if not (await connection.exec_driver_sql(BEHIND, {"day": day})).scalar_one():
             return  # nothing marked, same day: the background's usual round costs two small reads
         await _move_to_day(connection, day)
         await connection.execute(FOLD, {"day": day})
@@ -155,24 +166,52 @@ async def _move_to_day(connection: AsyncConnection, day: datetime.date) -> None:
     await connection.execute(SET_DAY, {"day": day})
 
 
-async def counts_below(
+async def subtree_counts(
     uow: UnitOfWork, organisation_id: int, dimensions: Sequence[Dimension], statuses: Sequence[str]
 ) -> list[CountRow]:
-    """Counts of the current members below ``organisation_id`` (not its own) with one of ``statuses``, from
-    the rollups brought up to date first."""
-    if (await uow.db.execute(BEHIND, {"day": uow.today})).scalar_one():
+    """Counts of the current members of the subtree at ``organisation_id`` with one of ``statuses``: the
+    rollups (brought up to date first) of the members below it and its own members, in one statement read as
+    the request sees the database (``request_reads``)."""
+    [(behind,)] = await rows_as_seen(uow, BEHIND, {"day": uow.today})
+    if behind:
         await bring_rollups_up_to_date(uow.tenant.rollup_engine, uow.today)
-    reading = rollup_reading(dimensions)
-    keys = ", ".join(reading.columns)
-    statement = text(
-        f"""SELECT {keys}, sum(members) AS n, sum(age_sum) AS age_sum, sum(aged) AS aged FROM statistics_rollup
-            WHERE organisation_id = :organisation AND pair = :pair AND status = ANY(:statuses)
-            GROUP BY {keys} HAVING sum(members) > 0"""  # noqa: S608 - column names from a constant list
+    params = {
+        "organisation": organisation_id,
+        "pair": rollup_reading(dimensions).pair,
+        "statuses": list(statuses),
+        "day": uow.today,
+    }
+    rows = await rows_as_seen(uow, _subtree_statement(tuple(dimensions)), params)
+    return merge_count_rows(
+        [CountRow(keys=tuple(row[:-3]), count=int(row[-3]), age_sum=int(row[-2]), aged=int(row[-1])) for row in rows]
     )
-    rows = await uow.db.execute(
-        statement, {"organisation": organisation_id, "pair": reading.pair, "statuses": list(statuses)}
+
+
+@functools.cache
+def _subtree_statement(dimensions: tuple[Dimension, ...]) -> LiteralString:
+    """The recount of a subtree by ``dimensions``: rollup rows of the pair holding them, and the root's own
+    members counted from the tables, summed by the asked values."""
+    below = rollup_reading(dimensions).columns
+    own = tuple(
+        "status" if dimension is Dimension.STATUS else _age_band() if dimension is Dimension.AGE_BAND else dimension
+        for dimension in dimensions
     )
-    return [
-        CountRow(keys=tuple(row[: len(dimensions)]), count=int(row.n), age_sum=int(row.age_sum), aged=int(row.aged))
-        for row in rows
-    ]
+    keys = ", ".join(f"k{index}" for index in range(len(dimensions)))
+    return f"""
+WITH own AS (
+    SELECT {_member_values("%(day)s")}
+    FROM membership ms JOIN member m ON m.id = ms.member_id
+    JOIN organisation o ON o.id = ms.union_id JOIN unit u ON u.id = ms.unit_id
+    WHERE ms.union_id = %(organisation)s AND ms.status = ANY(%(statuses)s)
+),
+counted AS (
+    SELECT {", ".join(f"CAST({column} AS text) AS k{index}" for index, column in enumerate(below))},
+           members, age_sum, aged
+    FROM statistics_rollup
+    WHERE organisation_id = %(organisation)s AND pair = %(pair)s AND status = ANY(%(statuses)s)
+    UNION ALL
+    SELECT {", ".join(f"CAST({value} AS text)" for value in own)}, 1, coalesce(age, 0), CAST(age IS NOT NULL AS int)
+    FROM own
+)
+SELECT {keys}, sum(members), sum(age_sum), sum(aged) FROM counted GROUP BY {keys} HAVING sum(members) > 0
+"""  # noqa: S608 - built from constant column lists

@@ -3,10 +3,9 @@
 organisations or units.
 
 Read it before counting: an answer computed after reading version V holds at least everything V stands
-for, so keeping it under V never serves anything older than the reader could see. A request that has not
-begun its transaction has nothing of its own to see, so the committed version is its version: it is read
-on the tenant's autocommit connections (``province_node.db.committed_reads``), a tenth of the cost of a session's first
-statement, which is most of what a kept answer costs.
+for, so keeping it under V never serves anything older than the reader could see. It is read as the
+request sees it (``request_reads``): committed, on the tenant's autocommit connections, unless the request has
+begun a transaction, which may hold writes of its own.
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from province_node.services.request_reads import rows_as_seen
 from province_node.services.unit_of_work import UnitOfWork
 
 # Above this many rows the table is folded into one; reading the version stays a scan of a few pages.
 COMPACT_AFTER = 1000
 VERSION = "SELECT coalesce(sum(weight), 0), count(*) FROM statistics_change"
-READ_VERSION = text(VERSION)
 # Deletes the rows this transaction sees and adds one of their total weight: the sum never moves.
 COMPACT = text(
     """WITH folded AS (DELETE FROM statistics_change RETURNING weight)
@@ -29,10 +28,7 @@ COMPACT = text(
 
 async def statistics_version(uow: UnitOfWork) -> int:
     """The current version of the counted data, as the request sees it."""
-    if uow.db.in_transaction:  # it may have written: only its own transaction sees that
-        version, rows = tuple((await uow.db.execute(READ_VERSION)).one())
-    else:
-        version, rows = await uow.tenant.committed_reads.one(VERSION)
+    [(version, rows)] = await rows_as_seen(uow, VERSION)
     if rows > COMPACT_AFTER:
         await compact_statistics_changes(uow.tenant.engine)
     return int(version)

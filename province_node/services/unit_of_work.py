@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
-from collections.abc import AsyncIterator, Awaitable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -57,6 +57,14 @@ class Database:
         """Run a statement and return its buffered result."""
         async with self._lock:
             return await self.session.execute(statement, params)
+
+    async def driver_rows(self, statement: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Every row of a plain SQL ``statement`` written with the driver's placeholders (``%(name)s``), so the
+        same text also runs outside the session (``request_reads``)."""
+        async with self._lock:
+            connection = await self.session.connection()
+            result = await connection.exec_driver_sql(statement, dict(params or {}))
+            return [tuple(row) for row in result]
 
     async def scalars(self, statement: Executable, params: Any = None) -> Sequence[Any]:
         """All first-column values of a statement's rows."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 import anyio
 import httpx
@@ -18,6 +18,7 @@ from sqlalchemy import Engine, event, make_url, text
 from exchange.standard import NationalKey, profile
 from province_node.api.ids import decode_id, global_id
 from province_node.app import create_app
+from province_node.db.committed_reads import CommittedReads
 from province_node.domain.lifecycle import EndReason, StatusChange
 from province_node.settings import NodeSettings, PasswordCost, TenantSettings, derive_key, sqlalchemy_url
 from province_node.synthetic.people import Person
@@ -254,7 +255,8 @@ async def database_snapshot(tenant: Tenant) -> dict[str, list[tuple[Any, ...]]]:
 
 
 class StatementCounter:
-    """Counts the SQL statements sent to one database (by any engine of this process)."""
+    """Counts the SQL statements sent to one database by any engine of this process, and those read on any
+    tenant's committed connections (``CommittedReads``, which the tests' processes open for that tenant only)."""
 
     def __init__(self, database: str) -> None:
         self.database = database
@@ -277,9 +279,18 @@ class StatementCounter:
 
 
 @pytest.fixture
-def statements(database_url: str) -> Iterator[StatementCounter]:
+def statements(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[StatementCounter]:
     """Counts statements sent to the Hunan tenant's database."""
     counter = StatementCounter(make_url(database_url).database or "")
+    read_rows = CommittedReads.rows
+
+    async def counted_rows(
+        reads: CommittedReads, statement: LiteralString, params: Mapping[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        counter.statements.append(statement)
+        return await read_rows(reads, statement, params)
+
+    monkeypatch.setattr(CommittedReads, "rows", counted_rows)
     event.listen(Engine, "before_cursor_execute", counter)
     try:
         yield counter

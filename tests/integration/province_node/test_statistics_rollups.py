@@ -202,6 +202,21 @@ async def test_a_province_is_counted_without_scanning_its_members(
     assert not [statement for statement in statements.statements if "<@" in statement]  # no subtree of members
 
 
+async def test_a_recount_before_the_request_reads_anything_is_read_as_committed_and_agrees_with_the_tables(
+    world: World, roster: list[Enrolled]
+) -> None:
+    questions = [[dimension] for dimension in Dimension] + [list(pair) for pair in PAIRS]
+    for dimensions in questions:
+        uow = _uow(world, TODAY)  # a fresh request each time: its version read and recount begin no transaction
+        try:
+            answered = await count_by(uow, dimensions, MemberFilter())
+            assert not uow.db.in_transaction, dimensions
+            scanned = await count_from_tables(uow, dimensions, world.root.path, MemberFilter())
+        finally:
+            await uow.db.session.close()
+        assert _counts(answered) == _counts(scanned), dimensions
+
+
 async def test_marked_members_are_folded_in_the_background(world: World, roster: list[Enrolled]) -> None:
     folding = RollupFolding(world.tenant, interval=0.05)
     async with anyio.create_task_group() as background:
