@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Final, LiteralString
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from unionfed.postgres import libpq_url
 
@@ -38,16 +38,10 @@ class CommittedReads:
         self._opening = asyncio.Lock()
         self._open = False
 
-    async def one(self, statement: LiteralString) -> tuple[Any, ...]:
-        """The first row of ``statement`` as committed now (``LookupError`` when it gives none)."""
-        rows = await self.rows(statement)
-        if not rows:
-            raise LookupError(f"no row from {statement!r}")
-        return rows[0]
-
     async def rows(self, statement: LiteralString, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
-        """Every row of ``statement`` (placeholders ``%(name)s`` filled from ``params``) as committed now; tried
-        again on another connection while the ones taken turn out broken (the server restarted since)."""
+        """Every row of ``statement`` (placeholders ``%(name)s`` filled from ``params``; a literal ``%`` written
+        ``%%``) as committed now; tried again on another connection while the ones taken turn out broken (the
+        server restarted since they were opened)."""
         if not self._open:
             async with self._opening:
                 if not self._open:
@@ -56,13 +50,17 @@ class CommittedReads:
         for _broken in range(self._size):
             try:
                 return await self._rows(statement, params)
+            except PoolTimeout:  # every connection busy for the whole timeout: another try would wait as long
+                raise
             except psycopg.OperationalError:  # the pool drops the broken connection when it comes back
                 continue
         return await self._rows(statement, params)
 
     async def _rows(self, statement: LiteralString, params: Mapping[str, Any] | None) -> list[tuple[Any, ...]]:
         async with self._pool.connection() as connection:
-            return [tuple(row) for row in await (await connection.execute(statement, params)).fetchall()]
+            # Parameters always given, as SQLAlchemy gives them in a session: ``%`` means the same on both paths.
+            cursor = await connection.execute(statement, dict(params or {}))
+            return [tuple(row) for row in await cursor.fetchall()]
 
     async def aclose(self) -> None:
         """Close the connections (nothing to do when never used)."""

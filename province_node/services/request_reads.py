@@ -18,7 +18,8 @@ from province_node.services.unit_of_work import UnitOfWork
 async def rows_as_seen(
     uow: UnitOfWork, statement: LiteralString, params: Mapping[str, Any] | None = None
 ) -> list[tuple[Any, ...]]:
-    """Every row of ``statement`` (placeholders ``%(name)s``) as this request sees the database."""
+    """Every row of ``statement`` (placeholders ``%(name)s``; a literal ``%`` written ``%%``) as this request
+    sees the database."""
     if uow.db.in_transaction:
         return await uow.db.driver_rows(statement, params)
     return await uow.tenant.committed_reads.rows(statement, params)

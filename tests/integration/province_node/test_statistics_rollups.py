@@ -202,19 +202,24 @@ async def test_a_province_is_counted_without_scanning_its_members(
     assert not [statement for statement in statements.statements if "<@" in statement]  # no subtree of members
 
 
+@pytest.mark.parametrize("statuses", [None, ["retired"], ["active", "reserved"]])
 async def test_a_recount_before_the_request_reads_anything_is_read_as_committed_and_agrees_with_the_tables(
-    world: World, roster: list[Enrolled]
+    world: World, roster: list[Enrolled], statuses: list[str] | None
 ) -> None:
+    # Callers scoped at every level: the grassroots union's own members are the recount's second half.
+    scopes = (world.root, world.city, world.furong, world.furong_union)
     questions = [[dimension] for dimension in Dimension] + [list(pair) for pair in PAIRS]
-    for dimensions in questions:
-        uow = _uow(world, TODAY)  # a fresh request each time: its version read and recount begin no transaction
+    where = MemberFilter(statuses=statuses)
+    for scope, dimensions in itertools.product(scopes, questions):
+        uow = UnitOfWork(Database(world.tenant.sessions()), world.tenant, world.caller(scope), TODAY)
         try:
-            answered = await count_by(uow, dimensions, MemberFilter())
-            assert not uow.db.in_transaction, dimensions
-            scanned = await count_from_tables(uow, dimensions, world.root.path, MemberFilter())
+            answered = await count_by(uow, dimensions, where)
+            assert not uow.db.in_transaction, (scope.name, dimensions)
+            scanned = await count_from_tables(uow, dimensions, scope.path, where)
         finally:
             await uow.db.session.close()
-        assert _counts(answered) == _counts(scanned), dimensions
+        assert _counts(answered) == _counts(scanned), (scope.name, dimensions)
+    assert any(enrolled.union_id == world.furong_union.id for enrolled in roster)
 
 
 async def test_marked_members_are_folded_in_the_background(world: World, roster: list[Enrolled]) -> None:
