@@ -16,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from province_node.services.request_reads import rows_as_seen
 from province_node.services.unit_of_work import UnitOfWork
 
-# Above this many rows the table is folded into one; reading the version stays a scan of a few pages.
-COMPACT_AFTER = 1000
+# Above this many rows the table is folded into one. Every request reads the version, and summing the rows
+# costs PostgreSQL about 0.2 µs each (1,000 rows: ≈ 0.2 ms of the read's 0.3); a fold is one small
+# transaction per hundred writing statements.
+COMPACT_AFTER = 100
 VERSION = "SELECT coalesce(sum(weight), 0), count(*) FROM statistics_change"
 # Deletes the rows this transaction sees and adds one of their total weight: the sum never moves.
 COMPACT = text(

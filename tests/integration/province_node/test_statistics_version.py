@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from province_node.services.statistics_version import statistics_version
-from tests.integration.province_node.conftest import scalar
+from province_node.services.statistics_version import COMPACT_AFTER, statistics_version
+from tests.integration.province_node.conftest import fetch, scalar
 from tests.integration.province_node.world import World
 
 pytestmark = pytest.mark.anyio
@@ -50,3 +50,14 @@ async def test_the_version_is_read_again_after_the_database_dropped_the_connecti
            WHERE datname = current_database() AND pid <> pg_backend_pid()""",
     )
     assert await reads.rows("SELECT sum(weight) FROM statistics_change") == [(version,)]
+
+
+async def test_reading_the_version_folds_many_change_rows_into_one_and_keeps_the_version(world: World) -> None:
+    async with world.tenant.engine.begin() as connection:
+        await connection.execute(
+            text("INSERT INTO statistics_change SELECT FROM generate_series(1, :n)"), {"n": COMPACT_AFTER}
+        )
+    [(rows, version)] = await fetch(world.tenant, "SELECT count(*), sum(weight) FROM statistics_change")
+    assert rows > COMPACT_AFTER
+    assert await statistics_version(world.uow(world.caller(world.root))) == version
+    assert await fetch(world.tenant, "SELECT count(*), sum(weight) FROM statistics_change") == [(1, version)]
