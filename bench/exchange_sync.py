@@ -149,7 +149,7 @@ class CpuMeter:
     """CPU used by the exchange process and by the PostgreSQL server over a phase, in cores (1.0 = one busy core)."""
 
     exchange_pid: int
-    postgres_pid: int
+    server: EmbeddedPostgres
     started: float = 0.0
     exchange_start: float = 0.0
     postgres_start: float = 0.0
@@ -157,12 +157,12 @@ class CpuMeter:
     def start(self) -> None:
         """Begin a phase."""
         self.started = time.monotonic()
-        self.exchange_start, self.postgres_start = cpu_seconds(self.exchange_pid), cpu_seconds(self.postgres_pid)
+        self.exchange_start, self.postgres_start = cpu_seconds(self.exchange_pid), self.server.cpu_seconds()
 
     def seconds(self) -> tuple[float, float]:
         """CPU seconds used since ``start``: (exchange, PostgreSQL)."""
         exchange = cpu_seconds(self.exchange_pid) - self.exchange_start
-        return exchange, cpu_seconds(self.postgres_pid) - self.postgres_start
+        return exchange, self.server.cpu_seconds() - self.postgres_start
 
     def cores(self) -> tuple[float, float]:
         """Cores busy on average since ``start``: (exchange, PostgreSQL)."""
@@ -733,9 +733,8 @@ def main() -> None:
         exchange = ExchangeProcess(exchange_url, free_port())
         exchange.start()
         assert exchange.process is not None
-        postmaster = int((server.pgdata / "postmaster.pid").read_text().split()[0])
-        cpu = CpuMeter(exchange.process.pid, postmaster)
-        print(f"exchange at {exchange.url} (pid {exchange.process.pid}), PostgreSQL pid {postmaster}")
+        cpu = CpuMeter(exchange.process.pid, server)
+        print(f"exchange at {exchange.url} (pid {exchange.process.pid}), PostgreSQL pid {server.pid}")
 
         load_keys = {province: keys[province] for province in LOAD_PROVINCES}
         cpu.start()

@@ -177,22 +177,6 @@ class ImportRun:
     postgres_cpu_seconds: float  # the server's processes over the import
 
 
-def server_cpu_seconds(postmaster: int) -> float:
-    """CPU seconds used so far by the PostgreSQL server: the postmaster with the backends it has reaped, and
-    the processes still running (a backend's CPU moves to the postmaster's count when it ends)."""
-    total = 0
-    children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
-    for pid in (postmaster, *map(int, children)):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # ended between the listing and the read: the next reading counts it at the postmaster
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-        if pid == postmaster:
-            total += int(fields[13]) + int(fields[14])  # cutime, cstime: the backends that ended
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def _status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -238,9 +222,8 @@ def run_import(bench: Bench, database: str, path: Path, union_code: str) -> Impo
     """``unionfed import --json`` of ``path`` into the union, all-or-nothing, as a measured subprocess."""
     out, err = path.with_suffix(".import.json"), path.with_suffix(".import.log")
     command = [sys.executable, "-m", "unionfed", "import", "--province", "43", "--org", union_code, str(path), "--json"]
-    postmaster = int((bench.server.pgdata / "postmaster.pid").read_text().split()[0])
     with out.open("w") as stdout, err.open("w") as stderr:
-        server_before = server_cpu_seconds(postmaster)
+        server_before = bench.server.cpu_seconds()
         started = time.perf_counter()
         process = subprocess.Popen(command, env=bench.environment(database), stdout=stdout, stderr=stderr)
         sampler = MemorySampler(process.pid)
@@ -251,7 +234,7 @@ def run_import(bench: Bench, database: str, path: Path, union_code: str) -> Impo
         sampler.done.set()
         sampler.join()
         time.sleep(0.2)  # the postmaster reaps the import's backends
-        server_seconds = server_cpu_seconds(postmaster) - server_before
+        server_seconds = bench.server.cpu_seconds() - server_before
     if process.returncode != 0:
         raise RuntimeError(f"unionfed import exited with {process.returncode}; see {out} and {err}")
     summary: dict[str, Any] = json.loads(out.read_text())

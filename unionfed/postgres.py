@@ -40,6 +40,7 @@ _log = logging.getLogger(__name__)
 SUPERUSER: Final = "postgres"
 SERVER_USER: Final = "unionfed-postgres"
 START_TIMEOUT_SECONDS: Final = 60
+CPU_READ_TRIES: Final = 10  # readings of the server's CPU before one sees no backend reaped halfway
 DEFAULT_SETTINGS: Final[Mapping[str, str]] = {
     "max_connections": "200",
     "shared_buffers": "256MB",
@@ -161,17 +162,40 @@ class EmbeddedPostgres:
     @property
     def port(self) -> int:
         """The port of the running server, read from its ``postmaster.pid``."""
-        try:
-            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
-            return int(lines[3])
-        except (OSError, IndexError, ValueError) as exc:
-            raise EmbeddedPostgresError(f"PostgreSQL is not running on {self.pgdata}") from exc
+        return self._postmaster_line(3)
+
+    @property
+    def pid(self) -> int:
+        """The process id of the running server (the postmaster)."""
+        return self._postmaster_line(0)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds (user + system) the running server has used so far: the postmaster, its processes still
+        running, and the backends that ended (their time moves to the postmaster's children when it reaps them).
+        The benchmarks read it before and after a phase."""
+        for _reaped_meanwhile in range(CPU_READ_TRIES):
+            reaped, own = self._postmaster_ticks()
+            children = _process_ticks(*_children(self.pid))
+            if self._postmaster_ticks()[0] == reaped:  # nobody reaped while the children were read: one snapshot
+                break
+        return (reaped + own + children) / os.sysconf("SC_CLK_TCK")
 
     def url(self, database: str = "postgres") -> str:
         """A libpq URL for ``database`` on this server, as the superuser (local trust authentication)."""
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
 
     # -- internals ---------------------------------------------------------------------------------
+
+    def _postmaster_line(self, index: int) -> int:
+        try:
+            return int((self.pgdata / "postmaster.pid").read_text().splitlines()[index])
+        except (OSError, IndexError, ValueError) as exc:
+            raise EmbeddedPostgresError(f"PostgreSQL is not running on {self.pgdata}") from exc
+
+    def _postmaster_ticks(self) -> tuple[int, int]:
+        """(the reaped backends' ticks, the postmaster's own)."""
+        fields = _stat_fields(self.pid)
+        return int(fields[13]) + int(fields[14]), int(fields[11]) + int(fields[12])
 
     @contextlib.contextmanager
     def _start_lock(self) -> Iterator[None]:
@@ -216,6 +240,27 @@ class EmbeddedPostgres:
             raise EmbeddedPostgresError(msg) from exc
         except subprocess.TimeoutExpired as exc:
             raise EmbeddedPostgresError(f"{program} did not finish in {exc.timeout} s; see {self.log_file}") from exc
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """The fields of ``/proc/<pid>/stat`` after the command name (utime is index 11)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _process_ticks(*pids: int) -> int:
+    """utime + stime of ``pids``; one that is gone counts nothing (its parent's reaped count has it)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = _stat_fields(pid)
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks
 
 
 def server_url(environ: Mapping[str, str], embedded: EmbeddedPostgres | None) -> str:

@@ -79,3 +79,13 @@ def test_another_test_does_not_see_the_first_ones_tables(database_url: str) -> N
     with psycopg.connect(database_url) as db:
         found = db.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'only_here'").fetchone()
     assert found == (0,)
+
+
+def test_the_cpu_of_a_session_that_ended_stays_in_the_servers_count(server_folder: Path) -> None:
+    with EmbeddedPostgres(server_folder, settings=TEST_SETTINGS) as server:
+        before = server.cpu_seconds()
+        with psycopg.connect(server.url()) as db:  # a backend of its own, ended when the connection closes
+            db.execute("SELECT count(*) FROM generate_series(1, 10000000)")
+        after = server.cpu_seconds()
+        assert server.pid > 0
+    assert after - before >= 0.1  # ten million rows: well over a tenth of a second of CPU on any machine
