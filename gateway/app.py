@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator
+from typing import Final
 
 import httpx
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -28,6 +29,7 @@ from gateway.metrics import GatewayMetrics
 from gateway.outbound import Outbound
 from gateway.security.authentication import authenticate
 from gateway.settings import GatewaySettings
+from unionfed.request_size import BodySizeLimit
 
 VERSION = "0.1.0"
 
@@ -52,6 +54,9 @@ class GatewayGraphQL(GraphQL[Context, None]):
             except GatewayError as error:
                 problem = error
         return Context(request=request, federation=self.federation, caller=caller, auth_problem=problem)
+
+
+LARGEST_REQUEST_BYTES: Final = 1024**2  # a national query and its variables; nothing is uploaded here
 
 
 def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport | None = None) -> Starlette:
@@ -87,4 +92,12 @@ def create_app(settings: GatewaySettings, *, transport: httpx.AsyncBaseTransport
         Route("/metrics", metrics_endpoint),
         Route("/graphql", GatewayGraphQL(federation, schema, graphql_ide=ide), methods=["GET", "POST"]),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(BodySizeLimit, largest=LARGEST_REQUEST_BYTES, refusal=_too_large)
+    return app
+
+
+def _too_large() -> JSONResponse:
+    refusal = {"errors": [{"message": f"请求超过 {LARGEST_REQUEST_BYTES // 1024} KB，请精简查询",
+                           "extensions": {"code": "REQUEST_TOO_LARGE"}}]}  # fmt: skip
+    return JSONResponse(refusal, status_code=413)

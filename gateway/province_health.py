@@ -60,7 +60,8 @@ async def province_health(federation: Federation, caller: NationalCaller) -> lis
         status_code, body = await client.get_json("/healthz")
         if not isinstance(body, dict):
             raise ProvinceUnavailable(client.province, ErrorCode.NODE_BAD_RESPONSE, "节点的健康检查应答无法识别")
-        tenant_state = (body.get("tenants") or {}).get(client.province)
+        tenants = body.get("tenants")
+        tenant_state = tenants.get(client.province) if isinstance(tenants, dict) else None
         version = str(body.get("version")) if body.get("version") else None
         if tenant_state != "ok":
             return ProvinceHealth(client.province, "degraded" if status_code == 503 else "unavailable", version)
@@ -77,8 +78,9 @@ async def province_health(federation: Federation, caller: NationalCaller) -> lis
                 answer = await client.execute(MEMBER_COUNT, {}, identity=identity)
             except ProvinceUnavailable:
                 return
-            total = ((answer.data or {}).get("statistics") or {}).get("total")
-            figures.members = total if isinstance(total, int) else None
+            statistics = (answer.data or {}).get("statistics")
+            total = statistics.get("total") if isinstance(statistics, dict) else None
+            figures.members = total if isinstance(total, int) and not isinstance(total, bool) else None
 
         async with anyio.create_task_group() as group:
             group.start_soon(relay)

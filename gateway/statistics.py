@@ -13,8 +13,8 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from gateway.domain.errors import ErrorCode, ExchangeUnavailable, InvalidArgument, ProvinceUnavailable
-from gateway.domain.national_roles import NationalCaller
+from gateway.domain.errors import ErrorCode, ExchangeUnavailable, InvalidArgument, NotAuthorised, ProvinceUnavailable
+from gateway.domain.national_roles import NationalCaller, NationalPermission
 from gateway.domain.statistics_merge import (
     AGE,
     AGED,
@@ -66,7 +66,8 @@ def partial_counts(province: str, answer: NodeAnswer, asked: Sequence[str]) -> P
     statistics = (answer.data or {}).get("statistics")
     if statistics is None:
         first = answer.errors[0] if answer.errors else {}
-        code = (first.get("extensions") or {}).get("code", "NODE_ERROR")
+        extensions = first.get("extensions")
+        code = extensions.get("code", "NODE_ERROR") if isinstance(extensions, dict) else "NODE_ERROR"
         message = first.get("message", "没有返回统计结果")
         refusal = f"{province_name(province)}节点拒绝了查询：{code} {message}"
         raise ProvinceUnavailable(province, ErrorCode.NODE_ERROR, refusal)
@@ -114,9 +115,12 @@ async def national_counts(
     province: str | None,
 ) -> NationalCounts:
     """Counts of members by ``group_by`` (node enum names) over every province, or over ``province`` only."""
+    if member_filter and member_filter.get("name") and not caller.can(NationalPermission.READ_PROVINCE_RECORDS):
+        # Counting by name tells whether a given person is a member, which a national viewer may not learn.
+        raise NotAuthorised(ErrorCode.NOT_PERMITTED, "您的全国角色无权按姓名筛选统计")
     if member_filter and member_filter.get("union") is not None and province is None:
         raise InvalidArgument(ErrorCode.INVALID_ARGUMENT, "按组织下钻统计时须同时指定省份（组织编号只在本省内有效）")
-    clients = {province: federation.node(province)} if province else dict(federation.nodes)
+    clients = {province: federation.node(province)} if province is not None else dict(federation.nodes)
     variables = {"groupBy": list(group_by), "filter": dict(member_filter) if member_filter else None}
     question = _question(group_by, member_filter)
 

@@ -42,6 +42,7 @@ from province_node.services.rollup_folding import RollupFolding
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.settings import NodeSettings
 from province_node.tenant import Tenant, open_tenant
+from unionfed.request_size import BodySizeLimit
 
 _log = logging.getLogger(__name__)
 VERSION = "0.1.0"
@@ -64,11 +65,9 @@ class TenantGraphQL(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        if _declared_length(scope) > LARGEST_REQUEST_BYTES:
-            refusal = {"errors": [{"message": f"请求超过 {LARGEST_REQUEST_BYTES // 1024**2} MB，请拆分文件后分批上传",
-                                   "extensions": {"code": "REQUEST_TOO_LARGE"}}]}  # fmt: skip
-            await JSONResponse(refusal, status_code=413)(scope, receive, send)
-            return
+        await BodySizeLimit(self._serve, LARGEST_REQUEST_BYTES, _too_large)(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         try:
             async with self.tenant.sessions() as session:
@@ -116,11 +115,10 @@ class TenantGraphQL(GraphQL[Context, None]):
         return process_result(result)
 
 
-def _declared_length(scope: Scope) -> int:
-    for name, value in scope["headers"]:
-        if name == b"content-length":
-            return int(value) if value.isdigit() else 0
-    return 0
+def _too_large() -> JSONResponse:
+    refusal = {"errors": [{"message": f"请求超过 {LARGEST_REQUEST_BYTES // 1024**2} MB，请拆分文件后分批上传",
+                           "extensions": {"code": "REQUEST_TOO_LARGE"}}]}  # fmt: skip
+    return JSONResponse(refusal, status_code=413)
 
 
 async def _audit_personal_reads(context: Context) -> None:

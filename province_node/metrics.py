@@ -49,7 +49,7 @@ class NodeMetrics:
             event.listen(tenant.engine.sync_engine, "before_cursor_execute", lambda *_args, c=counter: c.inc())
         self.registry.register(_PoolCollector(tenants))
         if relays:
-            self.registry.register(_RelayCollector(relays))
+            self.registry.register(RelayCollector(relays))
 
     def extension(self) -> Callable[[], SchemaExtension]:
         """A schema extension factory that times every operation into these metrics, by tenant."""
@@ -60,7 +60,7 @@ def _tenant_label(context: ExecutionContext) -> tuple[str]:
     return (str(getattr(getattr(context.context, "tenant", None), "province", "?")),)
 
 
-class _RelayCollector(Collector):
+class RelayCollector(Collector):
     """The outbox relay of each tenant: what waits for the exchange and for how long, read at scrape time."""
 
     def __init__(self, relays: Mapping[str, RelayState]) -> None:
@@ -81,11 +81,23 @@ class _RelayCollector(Collector):
                 "unionfed_exchange_delivered_events", "Events the exchange acknowledged.", labels=["tenant"]),
             "failures": CounterMetricFamily(
                 "unionfed_exchange_relay_failures", "Relay rounds that failed.", labels=["tenant"]),
+            "refusals": CounterMetricFamily(
+                "unionfed_exchange_relay_refusals",
+                "Relay rounds the exchange refused with a code the relay cannot mend: an operator must look.",
+                labels=["tenant"]),
         }  # fmt: skip
+        stuck = GaugeMetricFamily(
+            "unionfed_exchange_refused_seq",
+            "The outbox batch delivery is stuck on, refused by the exchange (absent while delivery flows).",
+            labels=["tenant", "code"],
+        )
         for province, state in self.relays.items():
             for name, family in families.items():
                 family.add_metric([province], float(getattr(state, name)))
+            if state.refused_seq is not None:
+                stuck.add_metric([province, state.refused_code or ""], float(state.refused_seq))
         yield from families.values()
+        yield stuck
 
 
 class _PoolCollector(Collector):

@@ -10,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
-from graphql import ASTValidationRule, GraphQLError, GraphQLSyntaxError, Lexer, Source, TokenKind, ValidationContext
+from graphql import (
+    ASTValidationRule,
+    FieldNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    Lexer,
+    Source,
+    TokenKind,
+    ValidationContext,
+    ValidationRule,
+)
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -73,6 +83,26 @@ class _TokenLimit(MaxTokensLimiter):
         if syntax_errors and query and _more_tokens_than(query, self.max_token_count):
             for error in syntax_errors:
                 error.extensions = {**(error.extensions or {}), **TOO_COMPLEX}
+
+
+def once_per_request(*names: str) -> type[ASTValidationRule]:
+    """A validation rule refusing documents that ask for a field of ``names`` (root fields such as ``login``,
+    whose cost is a password hash) more than once: aliases must not turn one request into many guesses."""
+
+    class OncePerRequest(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            self.seen: set[str] = set()
+
+        def enter_field(self, node: FieldNode, *_: object) -> None:
+            name = node.name.value
+            if name not in names:
+                return
+            if name in self.seen:
+                self.report_error(GraphQLError(f"每次请求只能调用一次 {name}", node, extensions=TOO_COMPLEX))
+            self.seen.add(name)
+
+    return OncePerRequest
 
 
 def complexity_limits(

@@ -11,7 +11,6 @@ The header's ``typ`` tells a forwarded identity apart from a node's own login to
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from dataclasses import dataclass
@@ -19,9 +18,8 @@ from enum import StrEnum
 from typing import Final
 
 from joserfc import jws, jwt
-from joserfc.errors import JoseError
 
-from exchange.protocol.service_tokens import ALGORITHM, PeerKey
+from exchange.protocol.service_tokens import ALGORITHM, UNREADABLE_TOKEN, PeerKey
 
 NODE_AUDIENCE: Final = "unionfed-node"
 TOKEN_TYPE: Final = "unionfed-forwarded+jwt"  # noqa: S105 - a JWT type, not a secret
@@ -55,7 +53,7 @@ def is_forwarded_identity(token: str) -> bool:
     """True when ``token`` says it is a forwarded identity (not yet verified: only to choose the check)."""
     try:
         header = jws.extract_compact(token.encode("ascii")).protected
-    except (JoseError, ValueError, UnicodeError, json.JSONDecodeError):
+    except UNREADABLE_TOKEN:
         return False
     return header.get("typ") == TOKEN_TYPE
 
@@ -103,5 +101,5 @@ def verify_forwarded_identity(token: str, gateway: PeerKey, province: str) -> Fo
             province=province,
             expires_at=int(claims["exp"]),
         )
-    except (JoseError, ValueError, TypeError, KeyError) as exc:
+    except UNREADABLE_TOKEN as exc:
         raise ForwardedIdentityError(str(exc)) from exc

@@ -8,7 +8,6 @@ to the exchange's registry.
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections.abc import Mapping
@@ -22,6 +21,9 @@ from joserfc.jwk import OKPKey
 EXCHANGE_AUDIENCE: Final = "unionfed-exchange"
 LIFETIME_SECONDS: Final = 300
 ALGORITHM: Final = "Ed25519"  # one algorithm only: no "none", no HMAC confusion
+# What reading a token from outside can raise: a bad signature or claim (JoseError), bad base64 or JSON, a
+# header or payload of the wrong shape, or JSON nested too deep to parse (RecursionError).
+UNREADABLE_TOKEN: Final = (JoseError, ValueError, TypeError, KeyError, AttributeError, UnicodeError, RecursionError)
 
 
 class ServiceTokenError(Exception):
@@ -50,7 +52,7 @@ class PeerKey:
         """The key of a JWK (private or public); ``ValueError`` when it is not an Ed25519 key."""
         try:
             key = OKPKey.import_key(dict(jwk))
-        except (JoseError, ValueError, TypeError, KeyError) as exc:
+        except UNREADABLE_TOKEN as exc:
             raise ValueError(f"not an Ed25519 JWK: {exc}") from exc
         if key.curve_name != "Ed25519":
             raise ValueError(f"not an Ed25519 key: {key.curve_name}")
@@ -82,7 +84,7 @@ def token_peer(token: str) -> str:
     """The peer a token says it comes from (not yet verified: only to look its key up)."""
     try:
         header = jws.extract_compact(token.encode("ascii")).protected
-    except (JoseError, ValueError, UnicodeError, json.JSONDecodeError) as exc:
+    except UNREADABLE_TOKEN as exc:
         raise ServiceTokenError("TOKEN_INVALID", f"服务令牌无法解析：{exc}") from exc
     kid = header.get("kid")
     if not isinstance(kid, str) or not kid:
@@ -101,7 +103,7 @@ def verify_service_token(token: str, key: PeerKey, audience: str = EXCHANGE_AUDI
             exp={"essential": True},
             iat={"essential": True},
         ).validate(decoded.claims)
-    except (JoseError, ValueError, TypeError, KeyError) as exc:
+    except UNREADABLE_TOKEN as exc:
         raise ServiceTokenError("TOKEN_INVALID", f"服务令牌无效：{exc}") from exc
     claims = dict(decoded.claims)
     if int(claims["exp"]) - int(claims["iat"]) > LIFETIME_SECONDS + 60:

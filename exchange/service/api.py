@@ -70,7 +70,9 @@ class ExchangeApi:
         return timed
 
     async def _peer(self, request: Request) -> Peer:
-        return await self.auth.peer(request.headers.get("authorization"))
+        peer = await self.auth.peer(request.headers.get("authorization"))
+        request.state.peer = peer.id  # for the log of a refusal
+        return peer
 
     async def _document(self, request: Request) -> Any:
         return wire.parse_json(await self._body(request))
@@ -93,6 +95,7 @@ class ExchangeApi:
         """``POST /v1/claims``."""
         peer = await self._peer(request)
         asked = wire.claims_request(await self._document(request))
+        request.state.province = asked.province
         acting_for(peer, asked.province)
         answers = await in_transaction(self.pool, lambda connection: claim(connection, asked.province, asked.tokens))
         results = []
@@ -114,6 +117,7 @@ class ExchangeApi:
         asked = await run_in_lane(
             lambda: wire.events_request(wire.parse_json(body)), small=len(body) < SMALL_REQUEST_BYTES
         )
+        request.state.province = asked.province
         acting_for(peer, asked.province)
         try:
             done = await in_transaction(self.pool, lambda connection: apply_events(connection, asked))

@@ -1,8 +1,10 @@
 """The exchange's ASGI application: the ``/v1`` API of PROTOCOL.md, ``/healthz`` and ``/metrics``.
 
 ``create_app(settings)`` builds everything per app (pool, peer cache, metrics registry); the pool opens
-and closes with the app's lifespan. Refusals become ``{"error": {...}}`` with their status; a database
-that cannot be reached, or contention that outlasted the retries, becomes ``503 UNAVAILABLE``.
+and closes with the app's lifespan. Refusals become ``{"error": {...}}`` with their status and are logged
+(code, peer, path, province); a database that cannot be reached, or contention that outlasted the retries,
+becomes ``503 UNAVAILABLE``; anything else that escapes is logged with its traceback and answered
+``500 INTERNAL_ERROR`` in the same shape (``_Unexpected``).
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Final
 
 import psycopg
 import psycopg_pool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exchange.service.api import ExchangeApi, Json
 from exchange.service.auth import Authenticator
@@ -33,6 +38,7 @@ from exchange.service.store import reads
 _log = logging.getLogger(__name__)
 VERSION = "0.1.0"
 HEALTH_TIMEOUT_SECONDS = 2.0
+INTERNAL_ERROR: Final = {"error": {"code": "INTERNAL_ERROR", "message": "交换平台内部错误，已记录，请稍后重试"}}
 
 
 def _check_schema_version(database_url: str) -> None:
@@ -46,7 +52,18 @@ def _check_schema_version(database_url: str) -> None:
 async def _refused(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, Refusal):
         raise exc
+    _log.warning(
+        "refused %s %s: %s %s (peer %s, province %s): %s",
+        request.method, request.url.path, exc.status, exc.code, getattr(request.state, "peer", "?"),
+        _province_of(request), exc.message,
+    )  # fmt: skip
     return Json(exc.body(), status_code=exc.status)
+
+
+def _province_of(request: Request) -> str:
+    """The province a request is about, when known: from its body once read, else from its query."""
+    known = getattr(request.state, "province", None) or request.query_params.get("province")
+    return str(known)[:8] if known else "?"
 
 
 async def _unavailable(request: Request, exc: Exception) -> Response:
@@ -61,6 +78,33 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     code = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
     message = {404: "没有这个接口", 405: "接口不支持这个请求方法"}.get(exc.status_code, str(exc.detail))
     return Json({"error": {"code": code, "message": message}}, status_code=exc.status_code, headers=exc.headers)
+
+
+class _Unexpected:
+    """Pure ASGI middleware: an exception nothing else handled is logged with its traceback and answered
+    ``500 INTERNAL_ERROR`` as JSON (if the answer has not begun), never as a plain-text page."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            _log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await Json(INTERNAL_ERROR, status_code=500)(scope, receive, send)
 
 
 def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Starlette:
@@ -97,6 +141,7 @@ def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Star
     return Starlette(
         routes=routes,
         lifespan=lifespan,
+        middleware=[Middleware(_Unexpected)],
         exception_handlers={
             Refusal: _refused,
             ConcurrentChange: _unavailable,

@@ -27,11 +27,13 @@ MAX_CODE_LENGTH: Final = 32
 MAX_PURPOSE_LENGTH: Final = 200
 DEFAULT_PAGE: Final = 1_000
 MAX_PAGE: Final = 10_000
+MAX_SEQ: Final = 2**63 - 1  # a bigint
 CONFLICT_STATES: Final = ("open", "resolved", "all")
 
 _TOKEN = re.compile(r"[0-9a-f]{64}")
 _PROVINCES: Final = frozenset(entry.code for entry in code_list("province"))
 _EVENT_TYPES: Final = frozenset(event_type.value for event_type in MemberEventType)
+_CLAIM_RELEASED: Final = MemberEventType.CLAIM_RELEASED.value
 _EVENT_STATUS: Final = {status.value: status for status in EVENT_STATUSES}
 _EVENT_KEYS: Final = frozenset({"type", "token", "province", "status", "occurredOn", "dimensions", "previousToken"})
 _EVENT_REQUIRED: Final = _EVENT_KEYS - {"previousToken", "dimensions"}
@@ -73,11 +75,13 @@ class VerificationRequest:
 
 
 def parse_json(body: bytes) -> Any:
-    """The JSON document of a request body."""
+    """The JSON document of a request body (one nested too deep for the parser is refused too)."""
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidRequest("请求体不是合法的 JSON") from exc
+    except RecursionError as exc:
+        raise InvalidRequest("请求体的 JSON 嵌套层数过多") from exc
 
 
 def is_token(value: object) -> bool:
@@ -133,8 +137,8 @@ def events_request(document: object) -> EventsRequest:
         where = f"batches[{index}]"
         fields = _object(batch, frozenset({"seq", "events"}), frozenset({"seq", "events"}), where)
         seq = fields["seq"]
-        if type(seq) is not int or seq < 1:
-            raise InvalidRequest("seq 应为正整数", field=f"{where}.seq", index=index)
+        if type(seq) is not int or not 1 <= seq <= MAX_SEQ:
+            raise InvalidRequest(f"seq 应为 1 至 {MAX_SEQ} 的整数", field=f"{where}.seq", index=index)
         if parsed and seq != parsed[-1].seq + 1:
             raise InvalidRequest("批次应按 seq 升序且连续", field=f"{where}.seq", index=index)
         events = _list(fields["events"], f"{where}.events", 1, MAX_EVENTS)
@@ -148,7 +152,7 @@ def events_request(document: object) -> EventsRequest:
 def _event(event: object, own: str, index: int, batch: str, n: int) -> IndexEvent:
     if type(event) is not dict or not event.keys() <= _EVENT_KEYS or not event.keys() >= _EVENT_REQUIRED:
         raise _malformed(event, batch, n, index)
-    if event["type"] not in _EVENT_TYPES:
+    if not isinstance(event["type"], str) or event["type"] not in _EVENT_TYPES:
         raise _refused(f"未知的事件类型：{event['type']!r}", batch, n, "type", index)
     token = event["token"]
     if not is_token(token):
@@ -165,7 +169,8 @@ def _event(event: object, own: str, index: int, batch: str, n: int) -> IndexEven
     if previous is not None and not is_token(previous):
         raise _refused("previousToken 应为 64 位小写十六进制字符", batch, n, "previousToken", index)
     dimensions = event.get("dimensions")
-    return IndexEvent(token, own, status, _dimensions(dimensions, batch, n, index) if dimensions else _NONE, previous)
+    known = _NONE if dimensions is None else _dimensions(dimensions, batch, n, index)
+    return IndexEvent(token, own, status, known, previous, event["type"] == _CLAIM_RELEASED)
 
 
 def _malformed(event: object, batch: str, n: int, index: int) -> InvalidRequest:
@@ -230,7 +235,7 @@ def limit(value: str | None) -> int:
     """A page size (``limit``), default ``DEFAULT_PAGE``, at most ``MAX_PAGE``."""
     if value is None:
         return DEFAULT_PAGE
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
+    if not _is_number(value, 5) or not 1 <= int(value) <= MAX_PAGE:
         raise InvalidRequest(f"limit 应为 1 至 {MAX_PAGE} 的整数", field="limit")
     return int(value)
 
@@ -253,9 +258,15 @@ def after_id(value: str | None) -> int:
     """The conflict id a listing continues after (0: from the start)."""
     if value is None:
         return 0
-    if not value.isdigit() or len(value) > 18:
+    if not _is_number(value, 18):
         raise InvalidRequest("after 应为冲突编号", field="after")
     return int(value)
+
+
+def _is_number(value: str, digits: int) -> bool:
+    """True for 1 to ``digits`` ASCII digits (``str.isdigit`` also takes "²" and "٣", which ``int`` refuses
+    or reads as another number)."""
+    return 0 < len(value) <= digits and value.isascii() and value.isdigit()
 
 
 def conflict_state(value: str | None) -> str:

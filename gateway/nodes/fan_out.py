@@ -3,15 +3,17 @@ a province that fails is reported, never allowed to fail or hold up the others."
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 import anyio
 
-from gateway.domain.errors import ProvinceUnavailable
-from gateway.nodes.client import NodeClient
+from gateway.domain.errors import ErrorCode, ProvinceUnavailable
+from gateway.nodes.client import NodeClient, province_name
 
 Result = TypeVar("Result")
+_log = logging.getLogger(__name__)
 
 
 async def ask_every_node(
@@ -25,6 +27,11 @@ async def ask_every_node(
             outcomes[province] = await call(client)
         except ProvinceUnavailable as failure:
             outcomes[province] = failure
+        except Exception:  # an answer nobody foresaw: that province is missing, the others still count
+            _log.exception("the answer of province %s could not be used", province)
+            outcomes[province] = ProvinceUnavailable(
+                province, ErrorCode.NODE_BAD_RESPONSE, f"{province_name(province)}节点的应答无法识别"
+            )
 
     async with anyio.create_task_group() as group:
         for province, client in clients.items():

@@ -6,9 +6,8 @@ from __future__ import annotations
 import json
 
 from joserfc import jws
-from joserfc.errors import JoseError
 
-from exchange.protocol.service_tokens import PeerKey
+from exchange.protocol.service_tokens import UNREADABLE_TOKEN, PeerKey
 from gateway.domain.errors import ErrorCode, NotAuthorised
 from gateway.domain.national_roles import NationalCaller
 from gateway.security.login_tokens import InvalidLoginToken, verify_login_token
@@ -25,7 +24,7 @@ async def authenticate(header: str, key: PeerKey, oidc: OidcVerifier | None) -> 
         compact = jws.extract_compact(token.encode("ascii"))
         claims = json.loads(compact.payload)
         issuer, kid = claims.get("iss"), compact.protected.get("kid")
-    except (JoseError, ValueError, UnicodeError, AttributeError) as exc:
+    except UNREADABLE_TOKEN as exc:
         raise NotAuthorised(ErrorCode.UNAUTHENTICATED, "登录凭证无法解析，请重新登录") from exc
     if issuer == key.peer_id:
         try:

@@ -11,10 +11,9 @@ import secrets
 from typing import Final
 
 from joserfc import jwt
-from joserfc.errors import JoseError
 
 from exchange.protocol.forwarded_identity import NationalRole
-from exchange.protocol.service_tokens import ALGORITHM, PeerKey
+from exchange.protocol.service_tokens import ALGORITHM, UNREADABLE_TOKEN, PeerKey
 from gateway.domain.national_roles import NationalCaller
 
 GATEWAY_AUDIENCE: Final = "unionfed-gateway"
@@ -52,5 +51,5 @@ def verify_login_token(key: PeerKey, token: str) -> NationalCaller:
         return NationalCaller(
             subject=str(decoded.claims["sub"]), role=NationalRole(decoded.claims["role"]), issuer=key.peer_id
         )
-    except (JoseError, ValueError, TypeError, KeyError) as exc:
+    except UNREADABLE_TOKEN as exc:
         raise InvalidLoginToken(str(exc)) from exc

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 from joserfc import jwt
-from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from exchange.protocol.forwarded_identity import NationalRole
+from exchange.protocol.service_tokens import UNREADABLE_TOKEN
 from gateway.domain.errors import ErrorCode, NotAuthorised
 from gateway.domain.national_roles import NationalCaller, role_named
 from gateway.settings import OidcSettings
@@ -55,7 +55,7 @@ class OidcVerifier:
                 sub={"essential": True},
                 exp={"essential": True},
             ).validate(decoded.claims)
-        except (JoseError, ValueError, TypeError, KeyError) as exc:
+        except UNREADABLE_TOKEN as exc:
             raise NotAuthorised(ErrorCode.UNAUTHENTICATED, "统一身份认证的令牌无效或已过期") from exc
         role = _national_role(decoded.claims.get(self.settings.roles_claim))
         if role is None:
@@ -68,7 +68,7 @@ class OidcVerifier:
         if self._keys is None or (not known and due):
             try:
                 self._keys = KeySet.import_key_set(await self._fetch_jwks())
-            except (JoseError, ValueError, TypeError, KeyError) as exc:
+            except UNREADABLE_TOKEN as exc:
                 raise NotAuthorised(ErrorCode.UNAUTHENTICATED, "统一身份认证的公钥集无法识别") from exc
             self._fetched_at = self._clock()
         return self._keys

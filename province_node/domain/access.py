@@ -24,6 +24,7 @@ class Role(StrEnum):
 class Permission(StrEnum):
     """Things a role may do."""
 
+    READ_STATISTICS = "read_statistics"  # counts only: no record of a person or an organisation
     READ = "read"
     READ_PERSONAL_DATA = "read_personal_data"
     WRITE_MEMBERS = "write_members"
@@ -35,12 +36,19 @@ class Permission(StrEnum):
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.CLERK: frozenset(
-        {Permission.READ, Permission.READ_PERSONAL_DATA, Permission.WRITE_MEMBERS, Permission.WRITE_UNITS}
+        {
+            Permission.READ_STATISTICS,
+            Permission.READ,
+            Permission.READ_PERSONAL_DATA,
+            Permission.WRITE_MEMBERS,
+            Permission.WRITE_UNITS,
+        }
     ),
-    Role.VIEWER: frozenset({Permission.READ}),
+    Role.VIEWER: frozenset({Permission.READ_STATISTICS, Permission.READ}),
 }
 _RANK = {Role.ADMIN: 3, Role.CLERK: 2, Role.VIEWER: 1}
 PERMISSION_ACTIONS: dict[Permission, str] = {
+    Permission.READ_STATISTICS: "查看统计",
     Permission.READ: "查看数据",
     Permission.READ_PERSONAL_DATA: "查看完整的证件号码和手机号码",
     Permission.WRITE_MEMBERS: "登记或修改会员信息",
@@ -48,6 +56,9 @@ PERMISSION_ACTIONS: dict[Permission, str] = {
     Permission.WRITE_ORGANISATIONS: "新建、修改、调整或撤销工会组织",
     Permission.MANAGE_ACCOUNTS: "管理账号",
 }
+
+
+NATIONAL_ACCOUNT_ID = 0  # a national caller, forwarded by the gateway, has no account row in this province
 
 
 def path_in_subtree(path: str, root: str) -> bool:
@@ -66,15 +77,22 @@ class Caller:
     scope_path: str
     province: str
     must_change_password: bool = False
+    # Narrower than the role, for a caller acting through another service (a national viewer: statistics only).
+    limited_to: frozenset[Permission] | None = None
 
     def can(self, permission: Permission) -> bool:
-        """True when the caller's role grants ``permission``."""
-        return permission in ROLE_PERMISSIONS[self.role]
+        """True when the caller's role grants ``permission`` (and any limit on the caller leaves it)."""
+        return permission in ROLE_PERMISSIONS[self.role] and (self.limited_to is None or permission in self.limited_to)
 
     def require(self, permission: Permission) -> None:
         """Raise ``NotPermitted`` unless the caller's role grants ``permission``."""
         if not self.can(permission):
             raise NotPermitted(PERMISSION_ACTIONS[permission])
+
+    @property
+    def is_national(self) -> bool:
+        """A person of the national federation asking through the gateway, not an account of this province."""
+        return self.account_id == NATIONAL_ACCOUNT_ID
 
     def governs(self, path: str) -> bool:
         """True when the organisation at ``path`` is in the caller's subtree."""

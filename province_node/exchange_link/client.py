@@ -130,11 +130,17 @@ class ExchangeClient:
         body = await self._call("GET", "/v1/progress", params={"province": province})
         return int(body["acknowledged"])
 
-    async def conflicts(self, province: str, state: str = "open") -> list[dict[str, Any]]:
-        """The conflicts involving ``province``: ``open``, ``resolved`` or ``all``."""
-        body = await self._call("GET", "/v1/conflicts", params={"province": province, "state": state})
-        conflicts: list[dict[str, Any]] = body["conflicts"]
-        return conflicts
+    async def conflicts(self, province: str, state: str = "open", *, limit: int = 1_000) -> list[dict[str, Any]]:
+        """The conflicts involving ``province``: ``open``, ``resolved`` or ``all``; every page of ``limit``,
+        following ``next`` to the end."""
+        conflicts: list[dict[str, Any]] = []
+        params: dict[str, str | int] = {"province": province, "state": state, "limit": limit}
+        while True:
+            body = await self._call("GET", "/v1/conflicts", params=params)
+            conflicts += body["conflicts"]
+            if body.get("next") is None:
+                return conflicts
+            params["after"] = body["next"]
 
     async def identities(
         self, province: str, *, after: str | None = None, limit: int = 10_000, claimed_only: bool = False

@@ -9,6 +9,14 @@ relay asks the exchange where it stands and resumes after that. When the exchang
 with exponential backoff and the events wait in the outbox. Members registered while the exchange was
 unreachable (identity check ``pending``) are claimed again here, and marked ``conflict`` when another
 province holds them. Now and then the claims no member confirmed are released (``release.py``).
+
+A refusal the relay cannot mend itself (any 4xx but ``SEQUENCE_GAP`` and ``TOKEN_NOT_CLAIMED``: a batch
+the exchange finds invalid or too large, a sequence number reused with other content, a revoked key) stops
+delivery at that batch: nothing after it can be sent, since the exchange applies batches in order, and
+nothing is skipped. The relay logs it as an error naming the batch and the code, counts it in the state
+(``refusals``, ``refused_seq``, ``refused_code``; every refused round is also a failure) and tries again
+with a backoff growing to ``LONGEST_REFUSED_BACKOFF``, so that an operator who mends the cause (the
+exchange's registry, the outbox row) sees the relay resume without a restart.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ EVENTS_PER_REQUEST: Final = 5_000
 SEQUENCED_PER_PASS: Final = 10_000
 CHECKS_PER_PASS: Final = 5_000
 LONGEST_BACKOFF: Final = 30.0
+LONGEST_REFUSED_BACKOFF: Final = 300.0  # a refusal needs an operator: retry now and then, not in a loop
 LONGEST_RELEASE_INTERVAL: Final = 60.0  # seconds between looks for unconfirmed claims
 _log = logging.getLogger(__name__)
 
@@ -91,6 +100,9 @@ class RelayState:
     pending_checks: int = 0  # members kept active-pending-check
     conflicts: int = 0  # members another province also holds
     released_claims: int = 0  # claims no member confirmed, released
+    refusals: int = 0  # rounds the exchange refused with a code the relay cannot mend itself
+    refused_seq: int | None = None  # the first batch of the refused request, while delivery is stuck on it
+    refused_code: str | None = None  # the exchange's code for that refusal
     measured_at: float = 0.0
     released_at: float = 0.0
 
@@ -118,28 +130,44 @@ class OutboxRelay:
             await self._woken.wait()
 
     async def run(self) -> None:
-        """Relay until stopped: deliver, re-check pending members, wait; back off while the exchange is down."""
-        backoff = 0.5
+        """Relay until stopped: deliver, re-check pending members, wait; back off while the exchange is down
+        or refuses."""
+        backoff = refused_backoff = 0.5
         while not self._stopping:
             try:
                 busy = await self.pass_once()
-                backoff = 0.5
+                backoff = refused_backoff = 0.5
             except ExchangeUnavailable as exc:
                 self._failed(str(exc))
                 await self.measure()
-                await self._pause(backoff * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not a secret
+                await self._pause(_jittered(backoff))
                 backoff = min(backoff * 2, LONGEST_BACKOFF)
                 continue
             except ExchangeRefused as exc:
-                self._failed(str(exc))
-                await self._pause(LONGEST_BACKOFF if exc.status in (401, 403) else backoff)
+                self._refused(exc)
+                await self.measure()
+                await self._pause(LONGEST_BACKOFF if exc.status in (401, 403) else _jittered(refused_backoff))
+                refused_backoff = min(refused_backoff * 2, LONGEST_REFUSED_BACKOFF)
                 continue
             if not busy:
                 await self._pause(self.interval)
 
-    def _failed(self, error: str) -> None:
+    def _refused(self, exc: ExchangeRefused) -> None:
+        """Count a refused round; log it as an error the first time (and when the refusal changes)."""
+        self.state.refusals += 1
+        self.state.refused_code = exc.code
+        if str(exc) != self.state.last_error:
+            where = f" at outbox seq {self.state.refused_seq}" if self.state.refused_seq is not None else ""
+            _log.error(
+                "tenant %s: the exchange refuses%s (%s): %s; nothing after it is delivered until the cause is "
+                "mended, retrying with backoff up to %.0f s",
+                self.tenant.province, where, exc.code, exc.message, LONGEST_REFUSED_BACKOFF,
+            )  # fmt: skip
+        self._failed(str(exc), logged=True)
+
+    def _failed(self, error: str, *, logged: bool = False) -> None:
         self.state.failures += 1
-        if error != self.state.last_error:
+        if error != self.state.last_error and not logged:
             _log.warning("tenant %s: exchange relay: %s", self.tenant.province, error)
         self.state.last_error = error
 
@@ -224,7 +252,9 @@ class OutboxRelay:
             if exc.code == "TOKEN_NOT_CLAIMED":  # people this node registered before it joined the exchange
                 await self.claim_unclaimed([str(token) for token in exc.body.get("tokens", [])])
                 return 1
+            self.state.refused_seq = batches[0]["seq"]
             raise
+        self.state.refused_seq = self.state.refused_code = None
         async with self.tenant.engine.begin() as connection:
             await connection.execute(
                 text("UPDATE outbox SET sent_at = now() WHERE seq <= :seq AND sent_at IS NULL"), {"seq": acknowledged}
@@ -277,3 +307,8 @@ class OutboxRelay:
         self.state.checks["confirmed"] = self.state.checks.get("confirmed", 0) + len(confirmed)
         self.state.checks["conflict"] = self.state.checks.get("conflict", 0) + len(conflicts)
         return len(pending)
+
+
+def _jittered(seconds: float) -> float:
+    """``seconds`` give or take a fifth, so that relays do not retry in step."""
+    return seconds * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not a secret

@@ -151,13 +151,15 @@ async def _member_batches(uow: UnitOfWork, root_id: int, batch_size: int) -> Asy
 
 
 def member_values(uow: UnitOfWork, row: Row[Any], *, clear: bool) -> dict[str, object]:
-    """A member's cells by column field (codes for coded fields); personal numbers masked unless ``clear``."""
+    """A member's cells by column field (codes for coded fields); personal numbers masked and the birth date
+    left out unless ``clear``."""
     member: Member = row.Member
     id_number, phone = open_id_number(uow, member), open_phone(uow, member)
     values: dict[str, object] = {field: getattr(member, column) for field, column in PERSON_COLUMNS.items()}
     values.update(
         idNumber=id_number if clear else mask_id_number(id_number),
         phone=phone if clear else mask_phone(phone),
+        birthDate=member.birth_date if clear else None,  # with the masked ID number it would give it away
         joinedOn=row.joined_on,
         unit=row.unit_name,
         unitCreditCode=row.unit_code,

@@ -10,11 +10,16 @@ The upload holds ID numbers in clear, so it is deleted as soon as its import end
 refused rows, for the clerk to correct) is kept ``REPORTS_KEPT_DAYS`` days. A node that stops with jobs
 unfinished marks them ``interrupted`` when it starts again: the import's transaction was rolled back with
 the process, so the database is as before, and uploading the file again does the whole import.
+
+A job runs as its uploader's account stands when it starts, not as it stood at upload: an account that was
+disabled, moved to another organisation or given a role that may not import meanwhile fails its waiting
+jobs (``NOT_PERMITTED``) and nothing of them is written.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime
 import logging
 import shutil
@@ -26,8 +31,8 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import select, update
 
-from province_node.db.tables import ImportJob, Organisation, is_within
-from province_node.domain.access import Caller, Permission
+from province_node.db.tables import Account, ImportJob, Organisation, is_within
+from province_node.domain.access import Caller, Permission, Role
 from province_node.domain.errors import DomainError, ErrorCode, NotFound, RuleViolation
 from province_node.rosters.imports import ImportRequest, import_file
 from province_node.rosters.outcome import ImportMode
@@ -61,6 +66,29 @@ INTERRUPTED_ERROR = {"code": "INTERRUPTED", "message": "导入期间节点停止
 
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+class UploaderNoLongerPermitted(DomainError):
+    """The account that uploaded the file may no longer import it (checked when the job starts)."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(ErrorCode.NOT_PERMITTED, f"上传该文件的账号{why}，本次导入未执行，未写入任何数据")
+
+
+def _uploader_as_now(uploaded_by: Caller, account: Account | None, scope_path: str | None) -> Caller:
+    """The uploader as their ``account`` (with its organisation's ``scope_path``) stands now;
+    ``UploaderNoLongerPermitted`` when it is gone, disabled, moved to another organisation or may no longer
+    write members."""
+    if account is None or scope_path is None:
+        raise UploaderNoLongerPermitted("已不存在")
+    if account.disabled_at is not None:
+        raise UploaderNoLongerPermitted("已停用")
+    if account.organisation_id != uploaded_by.organisation_id:
+        raise UploaderNoLongerPermitted("已调整到其他组织")
+    current = dataclasses.replace(uploaded_by, role=Role(account.role), scope_path=scope_path)
+    if not current.can(Permission.WRITE_MEMBERS):
+        raise UploaderNoLongerPermitted("的角色已无权导入会员")
+    return current
 
 
 @dataclass
@@ -161,11 +189,26 @@ class ImportJobs:
                 self.progress.pop(job_id, None)
                 _remove_upload(request.path.parent)
 
+    async def _uploader(self, uploaded_by: Caller) -> Caller:
+        """The uploader as their account stands now (read again: the job may have waited since the upload)."""
+        async with self.tenant.sessions() as session:
+            row = (
+                await session.execute(
+                    select(Account, Organisation.path)
+                    .join(Organisation, Organisation.id == Account.organisation_id)
+                    .where(Account.id == uploaded_by.account_id)
+                )
+            ).first()
+        return _uploader_as_now(uploaded_by, row.Account if row else None, row.path if row else None)
+
     async def _outcome(self, caller: Caller, request: ImportRequest, job_id: int) -> dict[str, Any]:
         """The job's final columns: its summary, or why it failed."""
         finished = {"finished_at": _now()}
         try:
-            summary = await import_file(self.tenant, caller, request, progress=lambda rows: self._advance(job_id, rows))
+            uploader = await self._uploader(caller)
+            summary = await import_file(
+                self.tenant, uploader, request, progress=lambda rows: self._advance(job_id, rows)
+            )
         except (SpreadsheetError, DomainError) as error:
             code = error.code if isinstance(error, SpreadsheetError) else error.code.value
             return {**finished, "status": JobStatus.FAILED.value, "error": {"code": code, "message": error.message}}

@@ -8,6 +8,7 @@ A row's union is found by its credit code or, without one, by name under the org
 the import; its unit by its credit code or, without one, by name among the units the union covers. Found
 ones are updated where the row differs, others are created there. Units and unions without a credit code
 get a temporary code only when asked to (and keep it: importing the same summary again finds them).
+A created union is a grassroots one (level 6) unless the row says otherwise; a found one keeps its level.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from province_node.services import organisations, units
 from province_node.services.unit_of_work import BatchUnitOfWork
 
 _PARTS = {"unit.": "单位", "union.": "工会"}
+_NEW_UNION_LEVEL = "6"  # 基层工会: the summary has no level column, and a row's union is a grassroots one
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +76,8 @@ async def _union(
         found = await uow.db.scalar(
             statement.where(Organisation.parent_id == parent.id, Organisation.name == _name(record))
         )
-    record.setdefault("orgLevel", "6")
     if found is None:
+        record.setdefault("orgLevel", _NEW_UNION_LEVEL)
         created = await organisations.create_organisation(
             uow, parent_id=parent.id, record=record, issue_temporary=temporary and _blank(code)
         )

@@ -14,8 +14,9 @@ import secrets
 from dataclasses import dataclass
 
 from joserfc import jwt
-from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
+
+from exchange.protocol.service_tokens import UNREADABLE_TOKEN
 
 ALGORITHM = "HS256"
 ISSUER = "unionfed-node"
@@ -82,5 +83,5 @@ def verify_login_token(key: bytes, token: str, province: str) -> LoginClaims:
             role=str(decoded.claims["role"]),
             token_version=int(decoded.claims["ver"]),
         )
-    except (JoseError, ValueError, TypeError, KeyError) as exc:
+    except UNREADABLE_TOKEN as exc:
         raise InvalidLoginToken(str(exc)) from exc

@@ -3,8 +3,8 @@
 The gateway forwards who they are in a token it signs (``exchange.protocol.forwarded_identity``); the node
 checks it against the gateway's public key from its settings and lets them act as a **viewer of the whole
 province**: they read statistics and records with ID numbers and phones masked, and change nothing. Raw
-personal numbers never leave the province this way (DESIGN.md, invariant 6). Which national role may ask
-for member records at all is the gateway's decision: a national viewer only ever reaches statistics.
+personal numbers never leave the province this way (DESIGN.md, invariant 6). A national viewer reads
+statistics only: the gateway already refuses them everything else, and the node does not rely on that.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from collections.abc import Callable
 from exchange.protocol.forwarded_identity import (
     ForwardedIdentity,
     ForwardedIdentityError,
+    NationalRole,
     verify_forwarded_identity,
 )
 from exchange.protocol.service_tokens import PeerKey
-from province_node.domain.access import Caller, Role
+from province_node.domain.access import NATIONAL_ACCOUNT_ID, Caller, Permission, Role
 
-NATIONAL_ACCOUNT_ID = 0  # no account row of this province stands for a national caller
 NATIONAL_USERNAME_PREFIX = "national:"
+STATISTICS_ONLY = frozenset({Permission.READ_STATISTICS})
 
 
 class UntrustedNationalCaller(Exception):
@@ -63,7 +64,8 @@ class TrustedIdentities:
 
 
 def national_caller(identity: ForwardedIdentity, root_id: int, root_path: str) -> Caller:
-    """The caller a national identity acts as here: a viewer of the province's root organisation."""
+    """The caller a national identity acts as here: a viewer of the province's root organisation; a national
+    viewer reads statistics only, whatever the gateway lets through."""
     return Caller(
         account_id=NATIONAL_ACCOUNT_ID,
         username=f"{NATIONAL_USERNAME_PREFIX}{identity.role.value}:{identity.subject}"[:200],
@@ -71,4 +73,5 @@ def national_caller(identity: ForwardedIdentity, root_id: int, root_path: str) -
         organisation_id=root_id,
         scope_path=root_path,
         province=identity.province,
+        limited_to=STATISTICS_ONLY if identity.role is NationalRole.NATIONAL_VIEWER else None,
     )

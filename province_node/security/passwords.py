@@ -1,11 +1,21 @@
-"""Passwords: hashed with argon2id (memory-hard), and a minimum strength for new ones."""
+"""Passwords: hashed with argon2id (memory-hard), and a minimum strength for new ones.
+
+Hashing or checking one password takes a good fraction of a second of CPU and tens of MiB of memory. Inside
+a request it runs in a worker thread (the ``*_in_worker`` methods), so the node's event loop goes on serving
+every other request meanwhile; a small limiter shared by the whole process caps how many run at once, so a
+burst of logins can neither take every worker thread nor all the memory.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
+import anyio
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -14,6 +24,14 @@ from province_node.settings import PasswordCost
 
 MIN_LENGTH = 10
 _CLASSES = (re.compile(r"[a-z]"), re.compile(r"[A-Z]"), re.compile(r"\d"), re.compile(r"[^a-zA-Z\d]"))
+HASHING_THREADS = 4  # hashes or checks running at once in the whole process, whichever tenant asks
+_HASHING = anyio.CapacityLimiter(HASHING_THREADS)  # bound to an event loop only when first used
+T = TypeVar("T")
+
+
+async def _in_worker(work: Callable[[], T]) -> T:
+    """The result of ``work`` run in a worker thread, once one of the hashing slots is free."""
+    return await anyio.to_thread.run_sync(work, limiter=_HASHING)
 
 
 class Passwords:
@@ -47,6 +65,18 @@ class Passwords:
     def needs_rehash(self, password_hash: str) -> bool:
         """True when the hash was made with other cost parameters than the current ones."""
         return self._hasher.check_needs_rehash(password_hash)
+
+    async def hash_in_worker(self, password: str) -> str:
+        """``hash`` in a worker thread: the event loop serves other requests meanwhile."""
+        return await _in_worker(lambda: self.hash(password))
+
+    async def verify_in_worker(self, password_hash: str, password: str) -> bool:
+        """``verify`` in a worker thread: the event loop serves other requests meanwhile."""
+        return await _in_worker(lambda: self.verify(password_hash, password))
+
+    async def verify_decoy_in_worker(self, password: str) -> None:
+        """``verify_decoy`` in a worker thread: the event loop serves other requests meanwhile."""
+        await _in_worker(lambda: self.verify_decoy(password))
 
 
 def check_strength(password: str, username: str) -> None:

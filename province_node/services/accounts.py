@@ -109,7 +109,12 @@ def _caller(account: Account, scope_path: str, province: str) -> Caller:
 
 
 async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded:
-    """Check a username and password and issue a login token; commits the outcome (lockouts count)."""
+    """Check a username and password and issue a login token; commits the outcome (lockouts count).
+
+    The password is checked in a worker thread, without holding the account's row lock; the outcome is then
+    decided on the row locked ``FOR UPDATE``, so concurrent attempts count one by one and none gets past a
+    lock that another has just set.
+    """
     row = (
         await uow.db.execute(
             select(Account, Organisation)
@@ -119,28 +124,23 @@ async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded
     ).first()
     failed = RuleViolation(ErrorCode.LOGIN_FAILED, "用户名或密码不正确")
     if row is None:
-        uow.tenant.passwords.verify_decoy(password)
+        await uow.tenant.passwords.verify_decoy_in_worker(password)
         raise failed
-    account = row.Account
-    now = _now()
-    if account.locked_until is not None and account.locked_until > now:
-        raise RuleViolation(ErrorCode.ACCOUNT_LOCKED, "密码错误次数过多，账号已临时锁定，请 15 分钟后再试")
-    if not uow.tenant.passwords.verify(account.password_hash, password):
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILED_LOGINS:
-            account.locked_until = now + LOCKOUT
-            account.failed_logins = 0
-        audit.record(uow, audit.AuditAction.LOGIN_FAILED, target_type="account", target_ids=[account.id],
-                     account_id=account.id)  # fmt: skip
-        await uow.commit()
+    _refuse_if_locked(row.Account)
+    checked_hash = row.Account.password_hash
+    right = await uow.tenant.passwords.verify_in_worker(checked_hash, password)
+    account = await _account_for_update(uow, row.Account.id)  # the same object as row.Account, refreshed
+    _refuse_if_locked(account)
+    if not right or account.password_hash != checked_hash:  # changed meanwhile: the old password proves nothing
+        await _count_failure(uow, account)
         raise failed
     if account.disabled_at is not None:
         raise RuleViolation(ErrorCode.ACCOUNT_DISABLED, "该账号已停用，请联系上级工会")
     if uow.tenant.passwords.needs_rehash(account.password_hash):
-        account.password_hash = uow.tenant.passwords.hash(password)
+        account.password_hash = await uow.tenant.passwords.hash_in_worker(password)
     account.failed_logins = 0
     account.locked_until = None
-    account.last_login_at = now
+    account.last_login_at = _now()
     audit.record(uow, audit.AuditAction.LOGIN, target_type="account", target_ids=[account.id], account_id=account.id)
     await uow.commit()
     return LoginSucceeded(
@@ -149,6 +149,34 @@ async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded
         organisation=row.Organisation,
         must_change_password=account.must_change_password,
     )
+
+
+def _refuse_if_locked(account: Account) -> None:
+    """``RuleViolation(ACCOUNT_LOCKED)`` while the account is locked after too many wrong passwords."""
+    if account.locked_until is not None and account.locked_until > _now():
+        raise RuleViolation(ErrorCode.ACCOUNT_LOCKED, "密码错误次数过多，账号已临时锁定，请 15 分钟后再试")
+
+
+async def _account_for_update(uow: UnitOfWork, account_id: int) -> Account:
+    """The account as committed now, its row locked until the transaction ends (concurrent logins of the
+    account wait here for one another)."""
+    account: Account = (
+        await uow.db.scalars(
+            select(Account).where(Account.id == account_id).with_for_update().execution_options(populate_existing=True)
+        )
+    )[0]
+    return account
+
+
+async def _count_failure(uow: UnitOfWork, account: Account) -> None:
+    """Count a wrong password on the locked ``account`` (locking it at the limit), audit it and commit."""
+    account.failed_logins += 1
+    if account.failed_logins >= MAX_FAILED_LOGINS:
+        account.locked_until = _now() + LOCKOUT
+        account.failed_logins = 0
+    audit.record(uow, audit.AuditAction.LOGIN_FAILED, target_type="account", target_ids=[account.id],
+                 account_id=account.id)  # fmt: skip
+    await uow.commit()
 
 
 def _login_token(uow: UnitOfWork, account: Account) -> str:
@@ -173,12 +201,13 @@ async def _own_account(uow: UnitOfWork) -> Account:
 async def change_password(uow: UnitOfWork, current_password: str, new_password: str) -> str:
     """Change the caller's password; returns a fresh login token (older tokens stop working)."""
     account = await _own_account(uow)
-    if not uow.tenant.passwords.verify(account.password_hash, current_password):
+    passwords = uow.tenant.passwords
+    if not await passwords.verify_in_worker(account.password_hash, current_password):
         raise RuleViolation(ErrorCode.WRONG_PASSWORD, "当前密码不正确")
     check_strength(new_password, account.username)
-    if uow.tenant.passwords.verify(account.password_hash, new_password):
+    if await passwords.verify_in_worker(account.password_hash, new_password):
         raise RuleViolation(ErrorCode.WEAK_PASSWORD, "新密码不能与当前密码相同")
-    account.password_hash = uow.tenant.passwords.hash(new_password)
+    account.password_hash = await passwords.hash_in_worker(new_password)
     account.must_change_password = False
     account.token_version += 1
     audit.record(uow, audit.AuditAction.PASSWORD_CHANGED, target_type="account", target_ids=[account.id])
@@ -207,7 +236,7 @@ async def create_account(
     account = Account(
         username=username,
         display_name=display_name,
-        password_hash=uow.tenant.passwords.hash(password),
+        password_hash=await uow.tenant.passwords.hash_in_worker(password),
         organisation_id=organisation.id,
         role=role.value,
         must_change_password=True,
@@ -261,7 +290,7 @@ async def reset_password(uow: UnitOfWork, account_id: int) -> IssuedPassword:
     if account.id == uow.caller.account_id:
         raise RuleViolation(ErrorCode.NOT_PERMITTED, "请用“修改密码”更改本人的密码")
     password = initial_password()
-    account.password_hash = uow.tenant.passwords.hash(password)
+    account.password_hash = await uow.tenant.passwords.hash_in_worker(password)
     account.must_change_password = True
     account.token_version += 1
     account.failed_logins = 0

@@ -44,14 +44,21 @@ def record(
     details: dict[str, Any] | None = None,
     account_id: int | None = None,
 ) -> None:
-    """Stage an audit entry in the current transaction (by the caller unless ``account_id`` is given)."""
-    actor = account_id if account_id is not None else (uow.caller.account_id if uow.has_caller else None)
+    """Stage an audit entry in the current transaction (by the caller unless ``account_id`` is given; a
+    national caller, who has no account here, is named in ``details["by"]``)."""
+    details = dict(details or {})
+    actor = account_id
+    if actor is None and uow.has_caller:
+        if uow.caller.is_national:
+            details["by"] = uow.caller.username
+        else:
+            actor = uow.caller.account_id
     uow.db.add(
         AuditEntry(
             account_id=actor,
             action=action.value,
             target_type=target_type,
             target_ids=sorted(set(target_ids)),
-            details=details or {},
+            details=details,
         )
     )

@@ -83,7 +83,7 @@ def conditions_within(root: str, where: MemberFilter, today: datetime.date) -> l
     if where.age_bands is not None:
         conditions.append(or_(false(), *_age_band_conditions(today, where.age_bands)))
     if where.name:
-        conditions.append(Member.name.ilike(contains_pattern(where.name)))
+        conditions.append(Member.name.ilike(contains_pattern(where.name, what="姓名")))
     return conditions
 
 

@@ -4,6 +4,12 @@ Every change is one transaction holding the change itself, an append-only histor
 why, what changed; personal numbers only masked) and an outbox event for the exchange. "One ID, one
 member" within the province is the unique identity token: when two clerks register the same person at
 the same moment, the database lets exactly one through and the other is told where the person is.
+
+Changes to one member wait for each other: a change reads the member and membership locked, so the second
+of two simultaneous changes sees the first one's outcome and is judged by the lifecycle rules on it.
+Writes into a union hold the hierarchy lock shared, which dissolving takes exclusively, so a member is
+never registered or moved into a union while it is being dissolved. A constraint still broken by a race
+is refused as ``CONCURRENT_CHANGE``, never an internal error.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from province_node.db.tables import (
     OrganisationUnit,
     OutboxEvent,
     Unit,
+    is_within,
 )
 from province_node.domain.access import Permission
 from province_node.domain.errors import DomainError, ErrorCode, InvalidInput, NotFound, RuleViolation
@@ -33,8 +40,12 @@ from province_node.domain.lifecycle import EndReason, MembershipStatus, StatusCh
 from province_node.domain.masking import mask_id_number, mask_phone
 from province_node.exchange_link.client import ClaimOutcome, ExchangeRefused, ExchangeUnavailable
 from province_node.services import audit
-from province_node.services.members import MemberRow, member_in_scope, open_id_number, open_phone
-from province_node.services.organisations import MEMBER_HOLDING_UNION_TYPES, organisation_in_scope
+from province_node.services.members import MemberRow, open_id_number, open_phone
+from province_node.services.organisations import (
+    MEMBER_HOLDING_UNION_TYPES,
+    organisation_in_scope,
+    share_hierarchy,
+)
 from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
 from province_node.services.units import kept_in_scope
 
@@ -96,7 +107,17 @@ def _jsonable(value: object) -> object:
     return value.isoformat() if isinstance(value, datetime.date) else value
 
 
+class ConcurrentChange(RuleViolation):
+    """Another request changed the same member at the same moment and the database refused this change."""
+
+    def __init__(self) -> None:
+        super().__init__(ErrorCode.CONCURRENT_CHANGE, "该会员信息刚被他人修改，本次修改未保存；请刷新后重试")
+
+
 async def _member_union(uow: UnitOfWork, union_id: int) -> Organisation:
+    """The union a member is written into, read under the shared hierarchy lock: a dissolution of it either
+    ended before (and is seen here) or waits for this transaction to end (and then counts the member)."""
+    await share_hierarchy(uow)
     union = await organisation_in_scope(uow, union_id)
     if union.dissolved_at is not None:
         raise RuleViolation(ErrorCode.ORG_DISSOLVED, f"“{union.name}”已撤销，不能再登记会员")
@@ -189,6 +210,38 @@ async def _where_is(uow: UnitOfWork, token: str) -> DuplicateMember:
     return DuplicateMember(f"{region}辖区内的其他工会", None)
 
 
+async def _member_for_change(uow: UnitOfWork, member_id: int) -> MemberRow:
+    """The member in the caller's scope, read afresh with member and membership locked until the transaction
+    ends: a simultaneous change of the same member waits for this one and then sees its outcome."""
+    row = (
+        await uow.db.execute(
+            select(Member, Membership)
+            .join(Membership, Membership.member_id == Member.id)
+            .join(Organisation, Organisation.id == Membership.union_id)
+            .where(Member.id == member_id, is_within(Organisation.path, uow.caller.scope_path))
+            .with_for_update(of=(Member, Membership), key_share=True)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if row is None:
+        raise NotFound("会员")
+    return MemberRow(row.Member, row.Membership)
+
+
+async def _commit_change(uow: UnitOfWork) -> None:
+    """Commit a change of an existing member; a constraint a race still broke is ``ConcurrentChange``."""
+    try:
+        await uow.commit()
+    except UniqueViolation as violation:
+        _log.info("member change refused by %s after a concurrent change", violation.constraint)
+        raise ConcurrentChange from None
+
+
+async def _token_taken(uow: UnitOfWork, token: str) -> bool:
+    """Whether a member of the province holds the identity ``token``."""
+    return await uow.db.scalar(select(Member.id).where(Member.token == token)) is not None
+
+
 def _checked(uow: UnitOfWork, record: Mapping[str, object]) -> MemberVerdict:
     verdict = validate_member(record, uow.tenant.profile, today=uow.today)
     if not verdict.valid:
@@ -268,7 +321,7 @@ def _shown_in_history(field: str, value: object) -> object:
 async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, object]) -> MemberRow:
     """Correct or complete a member's personal fields; the whole record must still pass the profile."""
     uow.caller.require(Permission.WRITE_MEMBERS)
-    row = await member_in_scope(uow, member_id)
+    row = await _member_for_change(uow, member_id)
     current = _current_record(uow, row)
     editable = {*PERSON_COLUMNS, "idNumber", "phone", "joinedOn"}
     merged = {**current, **{key: value for key, value in changes.items() if key in editable}}
@@ -288,7 +341,7 @@ async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, o
     previous_token = None
     token = identity_token(uow.tenant.national_key, verdict.document)
     if token != member.token:
-        if await uow.db.scalar(select(Member.id).where(Member.token == token)) is not None:
+        if await _token_taken(uow, token):
             raise await _where_is(uow, token)
         previous_token, member.token = member.token, token
     for field, column in PERSON_COLUMNS.items():
@@ -306,8 +359,10 @@ async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, o
                  details={"fields": sorted(changed)})  # fmt: skip
     try:
         await uow.commit()
-    except UniqueViolation:  # the corrected ID is someone registered a moment ago
-        raise await _where_is(uow, token) from None
+    except UniqueViolation:
+        if previous_token is not None and await _token_taken(uow, token):  # registered by someone a moment ago
+            raise await _where_is(uow, token) from None
+        raise ConcurrentChange from None
     return row
 
 
@@ -333,7 +388,7 @@ async def change_status(
     uow.caller.require(Permission.WRITE_MEMBERS)
     if change not in USER_STATUS_CHANGES:
         raise RuleViolation(ErrorCode.ILLEGAL_STATUS_CHANGE, "会籍转出只能通过会籍转接办理")
-    row = await member_in_scope(uow, member_id)
+    row = await _member_for_change(uow, member_id)
     membership = row.membership
     day = _effective_date(uow, on, membership.joined_on)
     before = MembershipStatus(membership.status)
@@ -353,7 +408,7 @@ async def change_status(
     await _record_change(uow, row, kind=MemberEventType.STATUS_CHANGED, occurred_on=day, changes=changes, reason=reason)
     audit.record(uow, audit.AuditAction.MEMBER_STATUS_CHANGED, target_type="member", target_ids=[row.member.id],
                  details=changes)  # fmt: skip
-    await uow.commit()
+    await _commit_change(uow)
     return row
 
 
@@ -368,7 +423,7 @@ async def move_member(
 ) -> MemberRow:
     """Move a current member to another union (and unit) of the province (会籍接转 within the province)."""
     uow.caller.require(Permission.WRITE_MEMBERS)
-    row = await member_in_scope(uow, member_id)
+    row = await _member_for_change(uow, member_id)
     membership = row.membership
     status = MembershipStatus(membership.status)
     if status in {MembershipStatus.ENDED, MembershipStatus.TRANSFERRING_OUT}:
@@ -385,5 +440,5 @@ async def move_member(
     await _record_change(uow, row, kind=MemberEventType.MOVED, occurred_on=day, changes=changes, reason=reason)
     audit.record(uow, audit.AuditAction.MEMBER_MOVED, target_type="member", target_ids=[row.member.id],
                  details=changes)  # fmt: skip
-    await uow.commit()
+    await _commit_change(uow)
     return row

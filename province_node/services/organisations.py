@@ -18,7 +18,7 @@ from province_node.domain.errors import ErrorCode, InvalidInput, NotFound, RuleV
 from province_node.domain.hierarchy import check_dissolve, check_move, child_path
 from province_node.domain.lifecycle import MembershipStatus
 from province_node.services import audit
-from province_node.services.pages import Page, contains_pattern, decode_cursor, page_of, page_size
+from province_node.services.pages import Page, contains_pattern, decode_cursor, page_of, page_size, search_text
 from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
 
 # Union types that may hold members directly (not a 地方总工会 or 产业工会 federation).
@@ -46,6 +46,12 @@ async def _lock_hierarchy(uow: UnitOfWork) -> None:
     await uow.db.execute(select(func.pg_advisory_xact_lock(_HIERARCHY_LOCK)))
 
 
+async def share_hierarchy(uow: UnitOfWork) -> None:
+    """Hold the hierarchy lock shared until the transaction ends: member writes go on side by side, but
+    never while an organisation is being dissolved, moved or created (those hold it exclusively)."""
+    await uow.db.execute(select(func.pg_advisory_xact_lock_shared(_HIERARCHY_LOCK)))
+
+
 async def organisation_in_scope(uow: UnitOfWork, organisation_id: int, *, lock: bool = False) -> Organisation:
     """The organisation if it is in the caller's subtree; ``NotFound`` otherwise (also if it exists elsewhere)."""
     statement = select(Organisation).where(Organisation.id == organisation_id)
@@ -57,9 +63,9 @@ async def organisation_in_scope(uow: UnitOfWork, organisation_id: int, *, lock: 
 
 async def organisation_by_credit_code(uow: UnitOfWork, credit_code: str) -> Organisation | None:
     """The organisation with this credit code, if it is in the caller's subtree."""
-    organisation: Organisation | None = await uow.db.scalar(
-        select(Organisation).where(Organisation.credit_code == credit_code.upper())
-    )
+    code = search_text(credit_code, what="统一社会信用代码").upper()
+    statement = select(Organisation).where(Organisation.credit_code == code)
+    organisation: Organisation | None = await uow.db.scalar(statement)
     return organisation if organisation is not None and uow.caller.governs(organisation.path) else None
 
 
@@ -107,7 +113,7 @@ async def search_organisations(
     size = page_size(first, uow.tenant.node.limits.max_page_size)
     conditions: list[ColumnElement[bool]] = [is_within(Organisation.path, root)]
     if name:
-        conditions.append(Organisation.name.ilike(contains_pattern(name)))
+        conditions.append(Organisation.name.ilike(contains_pattern(name, what="工会名称")))
     if union_type:
         conditions.append(Organisation.union_type == union_type)
     if org_level:

@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, Integer, case, cast, func, select
 from sqlalchemy.orm import QueryableAttribute
 
 from province_node.db.tables import Member, Membership, Organisation, Unit
-from province_node.domain.errors import ErrorCode, RuleViolation
+from province_node.domain.access import Permission
+from province_node.domain.errors import ErrorCode, NotPermitted, RuleViolation
 from province_node.domain.lifecycle import CURRENT_STATUSES
 from province_node.domain.statistics import (
     MAX_GROUP_DIMENSIONS,
@@ -64,6 +65,8 @@ async def count_by(uow: UnitOfWork, dimensions: Sequence[Dimension], where: Memb
     """Counts of the members matching ``where`` grouped by ``dimensions`` (one or two)."""
     if not 1 <= len(dimensions) <= MAX_GROUP_DIMENSIONS or len(set(dimensions)) != len(dimensions):
         raise RuleViolation(ErrorCode.INVALID_ARGUMENT, f"请选择 1 至 {MAX_GROUP_DIMENSIONS} 个不同的统计维度")
+    if where.name and not uow.caller.can(Permission.READ):  # it would tell whether a given person is a member
+        raise NotPermitted("按姓名筛选统计")
     version = await statistics_version(uow)  # first: before this request's own transaction begins, it is cheap
     root = await filter_scope(uow, where)  # a union asked for must be in scope, whether the answer is kept or not
     key = (tuple(dimensions), _filter_key(where), root, uow.today)

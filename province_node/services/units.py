@@ -17,7 +17,7 @@ from province_node.domain.access import Permission
 from province_node.domain.errors import ErrorCode, InvalidInput, NotFound, RuleViolation
 from province_node.services import audit
 from province_node.services.organisations import issue_temporary_code, organisation_in_scope
-from province_node.services.pages import Page, contains_pattern, decode_cursor, page_of, page_size
+from province_node.services.pages import Page, contains_pattern, decode_cursor, page_of, page_size, search_text
 from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
 
 _COLUMNS = {
@@ -71,9 +71,9 @@ async def find_units(
     size = page_size(first, uow.tenant.node.limits.max_page_size)
     conditions: list[ColumnElement[bool]] = [kept_in_scope(uow)]
     if credit_code:
-        conditions.append(Unit.credit_code == credit_code.strip().upper())
+        conditions.append(Unit.credit_code == search_text(credit_code, what="统一社会信用代码").upper())
     if name:
-        conditions.append(Unit.name.ilike(contains_pattern(name)))
+        conditions.append(Unit.name.ilike(contains_pattern(name, what="单位名称")))
     start = decode_cursor("unit", after)
     if start is not None:
         conditions.append(Unit.id > start)

@@ -11,7 +11,9 @@ opened, refreshed or resolved. For one token T and an event from province P:
   conflicts are open, the row passes to the earliest claimant with its recorded state (the other
   claimants now conflict with it), else the row becomes P's ended row;
 - ``previous_token``: first the previous token's row, if P's, is removed (handed over the same way when
-  it is in conflict) and P's claims on it are withdrawn.
+  it is in conflict) and P's claims on it are withdrawn;
+- ``claim.released`` (``releases_claim``) ends only a row P still holds as ``claimed``: a release that
+  arrives after an event confirmed (or ended) the membership changes nothing.
 
 Invariant kept: every open conflict of T has the row's province as holder and that row holds T.
 """
@@ -79,6 +81,8 @@ class IndexLedger:
         if event.previous_token is not None and event.previous_token != event.token:
             self._withdraw(event.previous_token, event.province)
         state = self._state(event.token)
+        if event.releases_claim and not _claimed_by(state.row, event.province):
+            return  # a late release: an event already confirmed or ended the membership
         if event.current:
             self._apply_current(state, event)
         else:
@@ -161,3 +165,8 @@ class IndexLedger:
         conflict.resolution, conflict.resolved_by = resolution, by
         state.conflicts.remove(conflict)
         self._touched.append(conflict)
+
+
+def _claimed_by(row: IndexRow | None, province: str) -> bool:
+    """True when ``row`` is ``province``'s claim no event has confirmed yet."""
+    return row is not None and row.province == province and row.status is IndexStatus.CLAIMED

@@ -83,6 +83,7 @@ class IndexEvent(NamedTuple):
     status: IndexStatus
     dimensions: Dimensions = NO_DIMENSIONS
     previous_token: str | None = None
+    releases_claim: bool = False  # a ``claim.released`` event: it ends a ``claimed`` row of its province only
 
     @property
     def current(self) -> bool:

@@ -72,8 +72,11 @@ class MemberType:
     def id(self) -> strawberry.ID:
         return global_id("Member", self.row.member.id)
 
-    @strawberry.field
-    def name(self) -> str:
+    @strawberry.field(description="Name; each read by a national caller (through the gateway) is audited.")
+    def name(self, info: Info) -> str:
+        caller = info.context.caller
+        if caller is not None and caller.is_national:
+            info.context.personal_reads.add(self.row.member.id, "name")
         return self.row.member.name
 
     @strawberry.field(description="ID type (code list `id_type`).")
@@ -104,9 +107,17 @@ class MemberType:
     def gender(self) -> Code:
         return required_code("gender", self.row.member.gender)
 
-    @strawberry.field
-    def birth_date(self) -> datetime.date | None:
-        return self.row.member.birth_date
+    @strawberry.field(
+        description="Birth date: for roles that may see personal data (audited), null otherwise (with the masked ID "
+        "number it would give the whole number away); `age` is for everyone."
+    )
+    def birth_date(self, info: Info) -> datetime.date | None:
+        birth = self.row.member.birth_date
+        caller = info.context.caller
+        if birth is None or caller is None or not caller.can(Permission.READ_PERSONAL_DATA):
+            return None
+        info.context.personal_reads.add(self.row.member.id, "birthDate")
+        return birth
 
     @strawberry.field(description="Age in whole years today.")
     def age(self, info: Info) -> int | None:

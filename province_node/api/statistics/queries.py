@@ -28,7 +28,7 @@ def _key(dimension: Dimension, code: str | None) -> StatisticsKey:
 class StatisticsQueries:
     @strawberry.field(
         description="Members of your subtree (or of `filter.union`'s) counted by one or two dimensions.",
-        extensions=allowed(Permission.READ),
+        extensions=allowed(Permission.READ_STATISTICS),
     )
     async def statistics(
         self,

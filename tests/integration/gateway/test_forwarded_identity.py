@@ -32,9 +32,15 @@ async def trusting_node(node_settings: NodeSettings) -> AsyncIterator[httpx.Asyn
         yield http
 
 
-def national(http: httpx.AsyncClient, key: PeerKey = GATEWAY, province: str = "43") -> GraphQLClient:
-    """A client carrying a national administrator's identity forwarded with ``key`` for ``province``."""
-    token = forwarded_identity_token(key, subject="acftu_admin", role=NationalRole.NATIONAL_ADMIN, province=province)
+def national(
+    http: httpx.AsyncClient,
+    key: PeerKey = GATEWAY,
+    province: str = "43",
+    role: NationalRole = NationalRole.NATIONAL_ADMIN,
+) -> GraphQLClient:
+    """A client carrying a national caller's identity (an administrator's unless ``role`` says otherwise)
+    forwarded with ``key`` for ``province``."""
+    token = forwarded_identity_token(key, subject="acftu_caller", role=role, province=province)
     return GraphQLClient(http, "43", token)
 
 
@@ -69,3 +75,30 @@ async def test_an_identity_meant_for_another_province_is_refused(
 
 async def test_a_node_trusting_no_gateway_refuses_forwarded_identities(world: World, client: httpx.AsyncClient) -> None:
     assert await national(client).error_codes("{ statistics(groupBy: [GENDER]) { total } }") == ["UNAUTHENTICATED"]
+
+
+async def test_a_forwarded_national_viewer_reads_statistics_and_no_record(
+    world: World, trusting_node: httpx.AsyncClient
+) -> None:
+    viewer = national(trusting_node, role=NationalRole.NATIONAL_VIEWER)
+    counted = await viewer.data("{ statistics(groupBy: [GENDER]) { total } }")
+    assert counted["statistics"]["total"] == len(world.members)
+    member = gid("Member", world.members[0].member.id)
+    for query in (
+        "{ members(first: 5) { totalCount } }",
+        '{ memberByIdNumber(idNumber: "430102199001011232") { name } }',
+        f'{{ member(id: "{member}") {{ name }} }}',
+        "{ organisations(first: 5) { edges { node { name } } } }",
+    ):
+        assert await viewer.error_codes(query) == ["NOT_PERMITTED"], query
+
+
+async def test_statistics_filtered_by_name_are_refused_to_a_forwarded_national_viewer(
+    world: World, trusting_node: httpx.AsyncClient
+) -> None:
+    name = world.members[0].member.name
+    query = "query($name: String!) { statistics(groupBy: [GENDER], filter: {name: $name}) { total } }"
+    viewer = national(trusting_node, role=NationalRole.NATIONAL_VIEWER)
+    assert await viewer.error_codes(query, {"name": name}) == ["NOT_PERMITTED"]
+    counted = await national(trusting_node).data(query, {"name": name})
+    assert counted["statistics"]["total"] >= 1

@@ -55,6 +55,18 @@ async def test_as_many_aliases_as_the_limit_are_answered(world: World, city_admi
     assert data["a0"] == {"username": "cs_admin"}
 
 
+async def test_a_login_asked_twice_in_one_request_is_refused_before_any_password_is_checked(
+    world: World, anonymous: GraphQLClient
+) -> None:
+    guesses = " ".join(
+        f'g{index}: login(username: "cs_admin", password: "guess{index}") {{ __typename }}' for index in range(2)
+    )
+    body = await anonymous.raw(f"mutation {{ {guesses} }}")
+    assert body["data"] is None
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+    assert "只能调用一次 login" in str(body["errors"])
+
+
 async def test_a_query_with_too_many_tokens_is_refused(world: World, city_admin: GraphQLClient) -> None:
     body = await city_admin.raw("{ me { " + "username " * LIMITS.max_tokens + "} }")
     assert body["data"] is None

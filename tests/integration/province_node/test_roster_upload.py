@@ -294,3 +294,20 @@ async def test_the_job_list_shows_the_newest_first(world: World, furong_clerk: G
     assert [job["id"] for job in listed] == [second["id"], first["id"]]
     codes = await furong_clerk.error_codes("{ importJobs(first: 1000) { id } }")
     assert codes == ["INVALID_ARGUMENT"]
+
+
+async def test_a_request_without_a_length_is_refused_once_more_than_the_limit_arrives(
+    world: World, furong_clerk: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(node_app, "LARGEST_REQUEST_BYTES", 1024)
+
+    async def chunked() -> AsyncIterator[bytes]:  # no Content-Length: the body's size is known only as it arrives
+        yield json.dumps({"query": "{ me { username } }", "variables": {"padding": "x" * 4096}}).encode()
+
+    response = await furong_clerk.http.post(
+        "/p/43/graphql",
+        content=chunked(),
+        headers={"Authorization": f"Bearer {furong_clerk.token}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"

@@ -119,3 +119,40 @@ def test_changed_rows_report_the_row_before_and_after_only_for_changed_tokens() 
     ledger.apply(event("43", RETIRED))
     ledger.apply(event("43", ACTIVE, token=U))
     assert ledger.changed_rows() == {T: (IndexRow("43", ACTIVE, MALE), IndexRow("43", RETIRED, MALE))}
+
+
+def released(province: str) -> IndexEvent:
+    return IndexEvent(T, province, ENDED, releases_claim=True)
+
+
+def test_a_release_ends_a_claim_no_event_confirmed() -> None:
+    ledger = IndexLedger({T: IndexRow("43", CLAIMED)})
+    ledger.apply(released("43"))
+    assert ledger.row(T) == IndexRow("43", ENDED, (None,) * 9)
+
+
+def test_a_late_release_leaves_a_confirmed_membership_as_it_is() -> None:
+    ledger = IndexLedger({T: IndexRow("43", ACTIVE, MALE)})
+    ledger.apply(released("43"))
+    assert ledger.row(T) == IndexRow("43", ACTIVE, MALE)
+    assert ledger.changed_rows() == {}
+
+
+def test_a_release_after_the_registration_in_the_same_request_changes_nothing() -> None:
+    ledger = IndexLedger({T: IndexRow("43", CLAIMED)})
+    ledger.apply_all([event("43"), released("43")])
+    assert ledger.row(T) == IndexRow("43", ACTIVE, MALE)
+
+
+def test_a_release_leaves_another_province_row_and_its_conflicts_alone() -> None:
+    ledger = IndexLedger({T: IndexRow("42", ENDED, FEMALE)})
+    ledger.apply(released("43"))
+    assert ledger.row(T) == IndexRow("42", ENDED, FEMALE)
+
+
+def test_a_released_claim_in_conflict_passes_to_the_claimant() -> None:
+    ledger = IndexLedger({T: IndexRow("43", CLAIMED)})
+    ledger.apply(event("42", dimensions=FEMALE))
+    ledger.apply(released("43"))
+    assert ledger.row(T) == IndexRow("42", ACTIVE, FEMALE)
+    assert ledger.open_conflicts(T) == ()

@@ -93,3 +93,56 @@ def test_a_verification_needs_a_purpose() -> None:
     with pytest.raises(InvalidRequest) as caught:
         wire.verification_request({"token": TOKEN, "purpose": "  "})
     assert caught.value.details == {"field": "purpose"}
+
+
+@pytest.mark.parametrize("kind", [[], {}, 7])
+def test_an_event_type_that_is_not_a_string_is_refused_naming_the_field(kind: object) -> None:
+    error = refusal({"province": "43", "batches": [{"seq": 1, "events": [good_event(type=kind)]}]})
+    assert error.details == {"index": 0, "field": "batches[0].events[0].type"}
+    assert "未知的事件类型" in error.message
+
+
+@pytest.mark.parametrize("dimensions", [0, [], "", False])
+def test_dimensions_that_are_not_an_object_are_refused_not_taken_as_unknown(dimensions: object) -> None:
+    error = refusal({"province": "43", "batches": [{"seq": 1, "events": [good_event(dimensions=dimensions)]}]})
+    assert error.details["field"] == "batches[0].events[0].dimensions"
+    assert error.message == "dimensions 应为 JSON 对象"
+
+
+def test_null_or_empty_dimensions_are_all_unknown() -> None:
+    nothing: tuple[dict[str, object] | None, ...] = (None, {})
+    for dimensions in nothing:
+        request = wire.events_request(
+            {"province": "43", "batches": [{"seq": 1, "events": [good_event(dimensions=dimensions)]}]}
+        )
+        assert set(request.batches[0].events[0].dimensions) == {None}
+
+
+def test_a_seq_beyond_a_bigint_is_refused() -> None:
+    error = refusal({"province": "43", "batches": [{"seq": 2**63, "events": [good_event()]}]})
+    assert error.details["field"] == "batches[0].seq"
+
+
+def test_a_body_nested_too_deep_for_the_parser_is_refused_as_invalid_json() -> None:
+    with pytest.raises(InvalidRequest, match="嵌套层数过多"):
+        wire.parse_json(b"[" * 100_000)
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "１", "", "-1", "99999"])
+def test_a_page_size_that_is_not_plain_ascii_digits_in_range_is_refused(value: str) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        wire.limit(value)
+    assert caught.value.details == {"field": "limit"}
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "１", "", "1" * 19])
+def test_a_conflict_id_that_is_not_plain_ascii_digits_is_refused(value: str) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        wire.after_id(value)
+    assert caught.value.details == {"field": "after"}
+
+
+def test_a_claim_released_event_is_marked_as_releasing_a_claim() -> None:
+    released = good_event(type="claim.released", status="ended")
+    request = wire.events_request({"province": "43", "batches": [{"seq": 1, "events": [released, good_event()]}]})
+    assert [event.releases_claim for event in request.batches[0].events] == [True, False]

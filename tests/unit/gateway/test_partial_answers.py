@@ -4,7 +4,9 @@ answer is served from that answer, marked stale; a costly fan-out is refused bef
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -14,6 +16,7 @@ import pytest
 from exchange.protocol.forwarded_identity import NationalRole
 from exchange.protocol.service_tokens import PeerKey
 from gateway import GatewaySettings, create_app
+from gateway.app import LARGEST_REQUEST_BYTES
 from gateway.domain.retry_policy import RetryPolicy
 from gateway.security.login_tokens import issue_login_token
 from gateway.settings import NodePolicy, QueryLimits
@@ -178,3 +181,119 @@ async def test_drill_downs_to_one_province_cost_one_each(nodes: Nodes, gateway: 
     body = await ask(gateway, query)
     assert "errors" not in body, body
     assert (body["data"]["a"]["total"], body["data"]["b"]["total"]) == (5, 5)
+
+
+@pytest.mark.parametrize("limits", [QueryLimits(max_cost=3)])
+@pytest.mark.parametrize("province", ["null", "$province"], ids=["null", "nullable variable"])
+async def test_a_province_argument_that_may_mean_every_province_is_costed_as_every_province(
+    nodes: Nodes, gateway: httpx.AsyncClient, province: str
+) -> None:
+    variables = "($province: String)" if province.startswith("$") else ""
+    query = f"""query Costly{variables} {{
+                  a: nationalStatistics(groupBy: [GENDER], province: {province}) {{ total }}
+                  b: nationalStatistics(groupBy: [GENDER], province: {province}) {{ total }} }}"""
+    body = await ask(gateway, query)
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["QUERY_TOO_COSTLY"]
+    assert nodes.requests == 0
+
+
+async def test_an_empty_province_code_is_refused_not_taken_for_every_province(
+    nodes: Nodes, gateway: httpx.AsyncClient
+) -> None:
+    body = await ask(gateway, '{ nationalStatistics(groupBy: [GENDER], province: "", filter: {union: "5"}) { total } }')
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["UNKNOWN_PROVINCE"]
+    assert nodes.requests == 0
+
+
+ODD_ANSWERS = {
+    "error extensions that are a string": {"data": None, "errors": [{"message": "x", "extensions": "boom"}]},
+    "error extensions that are a list": {"data": {"statistics": None}, "errors": [{"message": "x", "extensions": []}]},
+}
+
+
+@pytest.mark.parametrize("odd", list(ODD_ANSWERS), ids=list(ODD_ANSWERS))
+async def test_a_node_error_of_an_odd_shape_makes_the_answer_partial(
+    nodes: Nodes, gateway: httpx.AsyncClient, odd: str
+) -> None:
+    nodes.handlers["hubei"] = lambda request: httpx.Response(200, json=ODD_ANSWERS[odd])
+    national = (await ask(gateway, NATIONAL_GENDER))["data"]["nationalStatistics"]
+    assert national["total"] == 5
+    assert [(m["province"], m["code"]) for m in national["missing"]] == [("42", "NODE_ERROR")]
+
+
+async def test_json_nested_too_deep_to_parse_makes_the_answer_partial(nodes: Nodes, gateway: httpx.AsyncClient) -> None:
+    deep = b'{"data":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    nodes.handlers["hubei"] = lambda request: httpx.Response(
+        200, content=deep, headers={"content-type": "application/json"}
+    )
+    national = (await ask(gateway, NATIONAL_GENDER))["data"]["nationalStatistics"]
+    assert national["total"] == 5
+    assert [(m["province"], m["code"]) for m in national["missing"]] == [("42", "NODE_BAD_RESPONSE")]
+
+
+async def test_a_health_answer_of_an_odd_shape_marks_that_province_unavailable(
+    nodes: Nodes, gateway: httpx.AsyncClient
+) -> None:
+    def odd_health(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/healthz":
+            return httpx.Response(200, json={"tenants": ["42"], "version": "1"})
+        return hunan(request)
+
+    nodes.handlers["hubei"] = odd_health
+    body = await ask(gateway, "{ provinces { province status } }")
+    assert "errors" not in body, body
+    assert {p["province"]: p["status"] for p in body["data"]["provinces"]}["42"] == "unavailable"
+
+
+@pytest.mark.parametrize("limits", [QueryLimits(max_cost=3)])
+async def test_every_selection_of_a_located_member_is_costed(nodes: Nodes, gateway: httpx.AsyncClient) -> None:
+    query = """{ locateMember(idNumber: "420102199001011232") { ... on LocatedMember {
+                   a: member { id } b: member { id } c: member { id } } } }"""
+    body = await ask(gateway, query)
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["QUERY_TOO_COSTLY"]
+    assert nodes.requests == 0
+
+
+async def test_a_token_nested_too_deep_to_parse_is_refused_as_unauthenticated(gateway: httpx.AsyncClient) -> None:
+    def part(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    token = ".".join((part(b'{"alg":"EdDSA"}'), part(b"[" * 3000 + b"]" * 3000), part(b"signature")))
+    response = await gateway.post(
+        "/graphql", json={"query": NATIONAL_GENDER}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    assert [error["extensions"]["code"] for error in response.json()["errors"]] == ["UNAUTHENTICATED"]
+
+
+async def test_statistics_filtered_by_name_are_refused_to_a_national_viewer(
+    nodes: Nodes, gateway: httpx.AsyncClient
+) -> None:
+    body = await ask(gateway, '{ nationalStatistics(groupBy: [GENDER], filter: {name: "张晓梅"}) { total } }')
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["NOT_PERMITTED"]
+    assert nodes.requests == 0
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["with its length", "chunked"])
+async def test_a_request_body_over_the_limit_is_refused_before_any_node_is_asked(
+    nodes: Nodes, gateway: httpx.AsyncClient, declared: bool
+) -> None:
+    body = json.dumps({"query": NATIONAL_GENDER, "variables": {"padding": "x" * LARGEST_REQUEST_BYTES}}).encode()
+
+    async def chunked() -> AsyncIterator[bytes]:
+        yield body
+
+    response = await gateway.post(
+        "/graphql", content=body if declared else chunked(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+    assert nodes.requests == 0
+
+
+async def test_a_login_asked_twice_in_one_request_is_refused(gateway: httpx.AsyncClient) -> None:
+    guesses = " ".join(f'g{i}: login(username: "acftu_admin", password: "guess{i}") {{ __typename }}' for i in range(2))
+    response = await gateway.post("/graphql", json={"query": f"mutation {{ {guesses} }}"})
+    assert [error["extensions"]["code"] for error in response.json()["errors"]] == ["QUERY_TOO_COMPLEX"]

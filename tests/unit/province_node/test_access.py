@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from province_node.domain.access import ROLE_PERMISSIONS, Caller, Permission, Role, path_in_subtree
@@ -18,6 +20,7 @@ def test_an_admin_may_do_everything() -> None:
 
 def test_a_clerk_keeps_members_and_units_and_sees_personal_data() -> None:
     assert ROLE_PERMISSIONS[Role.CLERK] == {
+        Permission.READ_STATISTICS,
         Permission.READ,
         Permission.READ_PERSONAL_DATA,
         Permission.WRITE_MEMBERS,
@@ -32,7 +35,15 @@ def test_a_clerk_may_not_change_organisations_or_accounts(permission: Permission
 
 def test_a_viewer_only_reads() -> None:
     viewer = caller(Role.VIEWER)
-    assert [permission for permission in Permission if viewer.can(permission)] == [Permission.READ]
+    assert [permission for permission in Permission if viewer.can(permission)] == [
+        Permission.READ_STATISTICS,
+        Permission.READ,
+    ]
+
+
+def test_a_caller_limited_below_its_role_may_do_only_what_the_limit_leaves() -> None:
+    limited = dataclasses.replace(caller(Role.VIEWER), limited_to=frozenset({Permission.READ_STATISTICS}))
+    assert [permission for permission in Permission if limited.can(permission)] == [Permission.READ_STATISTICS]
 
 
 def test_require_raises_not_permitted_with_the_action_in_chinese() -> None:
