@@ -13,6 +13,7 @@ import httpx
 
 from exchange.protocol.service_tokens import PeerKey, service_token
 from gateway.domain.errors import ExchangeUnavailable
+from gateway.outbound import UNREADABLE_JSON
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +132,11 @@ class ExchangeReader:
             raise ExchangeUnavailable(f"无法连接全国交换平台（{type(exc).__name__}）") from exc
         try:
             body = response.json()
-        except ValueError as exc:
+        except UNREADABLE_JSON as exc:
             raise ExchangeUnavailable(f"全国交换平台返回了无法识别的应答（HTTP {response.status_code}）") from exc
         if response.status_code != httpx.codes.OK:
-            error = body.get("error", {}) if isinstance(body, dict) else {}
+            error = body.get("error") if isinstance(body, dict) else None
+            error = error if isinstance(error, dict) else {}
             raise ExchangeUnavailable(
                 f"全国交换平台拒绝了请求：{error.get('code', response.status_code)} {error.get('message', '')}".strip()
             )

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
 import anyio
 import httpx
 
 from gateway.settings import GatewaySettings
 
+# What reading a peer's answer as JSON can raise: not JSON at all, or nested too deep for the parser.
+UNREADABLE_JSON: Final = (ValueError, RecursionError)
 # Enough for the statistics fan-out and a few concurrent lookups to one province without queueing.
 CONNECTIONS_PER_NODE = 32
 

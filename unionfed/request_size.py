@@ -27,7 +27,7 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if declared_length(scope) > self.largest:
+        if _declared_length(scope) > self.largest:
             await self.refusal()(scope, receive, send)
             return
         received = 0
@@ -55,7 +55,7 @@ class BodySizeLimit:
             await self.refusal()(scope, receive, send)
 
 
-def declared_length(scope: Scope) -> int:
+def _declared_length(scope: Scope) -> int:
     """The request's ``Content-Length`` (0 when absent or not a number)."""
     for name, value in scope["headers"]:
         if name == b"content-length":

@@ -4,7 +4,7 @@
 and closes with the app's lifespan. Refusals become ``{"error": {...}}`` with their status and are logged
 (code, peer, path, province); a database that cannot be reached, or contention that outlasted the retries,
 becomes ``503 UNAVAILABLE``; anything else that escapes is logged with its traceback and answered
-``500 INTERNAL_ERROR`` in the same shape (``_Unexpected``).
+``500 INTERNAL_ERROR`` in the same shape.
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ import psycopg_pool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from exchange.service.api import ExchangeApi, Json
 from exchange.service.auth import Authenticator
@@ -80,31 +78,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return Json({"error": {"code": code, "message": message}}, status_code=exc.status_code, headers=exc.headers)
 
 
-class _Unexpected:
-    """Pure ASGI middleware: an exception nothing else handled is logged with its traceback and answered
-    ``500 INTERNAL_ERROR`` as JSON (if the answer has not begun), never as a plain-text page."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def sending(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        except Exception:
-            _log.exception("unexpected error in %s %s", scope.get("method"), scope.get("path"))
-            if started:
-                raise
-            await Json(INTERNAL_ERROR, status_code=500)(scope, receive, send)
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # Starlette's ServerErrorMiddleware calls this before the answer has begun, then raises the exception
+    # again for the server to see; logged here with what the request was about.
+    _log.error("unexpected error in %s %s (peer %s)", request.method, request.url.path,
+               getattr(request.state, "peer", "?"), exc_info=exc)  # fmt: skip
+    return Json(INTERNAL_ERROR, status_code=500)
 
 
 def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Starlette:
@@ -141,12 +120,12 @@ def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Star
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(_Unexpected)],
         exception_handlers={
             Refusal: _refused,
             ConcurrentChange: _unavailable,
             psycopg.OperationalError: _unavailable,
             psycopg_pool.PoolTimeout: _unavailable,
             HTTPException: _http_error,
+            Exception: _unexpected,
         },
     )

@@ -21,6 +21,7 @@ from exchange.standard import code_list
 from gateway.domain.circuit_breaker import CircuitBreaker
 from gateway.domain.errors import ErrorCode, ProvinceUnavailable
 from gateway.domain.retry_policy import RETRIABLE_STATUSES
+from gateway.outbound import UNREADABLE_JSON
 from gateway.settings import NodePolicy
 
 Result = TypeVar("Result")
@@ -81,7 +82,7 @@ class NodeClient:
             response = await self._send("GET", httpx.URL(f"{self.base_url}{path}"))
             try:
                 return response.status_code, response.json()
-            except (ValueError, RecursionError):
+            except UNREADABLE_JSON:
                 return response.status_code, None
 
         return await self._call(attempt)
@@ -156,7 +157,7 @@ class NodeClient:
             raise self._unavailable(ErrorCode.NODE_ERROR, f"返回 HTTP {response.status_code}")
         try:
             body = response.json()
-        except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested too deep to parse
+        except UNREADABLE_JSON as exc:
             raise self._unavailable(ErrorCode.NODE_BAD_RESPONSE, "返回的不是 GraphQL 应答") from exc
         data, errors = (body.get("data"), body.get("errors", [])) if isinstance(body, dict) else (None, None)
         if not isinstance(data, dict | None) or not isinstance(errors, list) or (data is None and not errors):

@@ -20,6 +20,7 @@ from exchange.protocol.forwarded_identity import NationalRole
 from exchange.protocol.service_tokens import UNREADABLE_TOKEN
 from gateway.domain.errors import ErrorCode, NotAuthorised
 from gateway.domain.national_roles import NationalCaller, role_named
+from gateway.outbound import UNREADABLE_JSON
 from gateway.settings import OidcSettings
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "Ed25519", "EdDSA"]
@@ -80,7 +81,7 @@ class OidcVerifier:
                 discovery = await self.http.get(f"{self.settings.issuer}/.well-known/openid-configuration")
                 url = str(discovery.raise_for_status().json()["jwks_uri"])
             return (await self.http.get(url)).raise_for_status().json()
-        except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        except (httpx.HTTPError, *UNREADABLE_JSON, KeyError, TypeError) as exc:
             raise NotAuthorised(ErrorCode.UNAUTHENTICATED, "暂时无法取得统一身份认证的公钥，请稍后再试") from exc
 
 

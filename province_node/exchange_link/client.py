@@ -102,11 +102,14 @@ class ExchangeClient:
         if response.status_code >= 500:
             raise ExchangeUnavailable(f"{method} {path}: HTTP {response.status_code}")
         try:
-            body: dict[str, Any] = response.json()
-        except ValueError as exc:
+            body = response.json()
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep to parse
             raise ExchangeUnavailable(f"{method} {path}: not JSON (HTTP {response.status_code})") from exc
+        if not isinstance(body, dict):  # anything else would stop the relay's loop with an AttributeError
+            raise ExchangeUnavailable(f"{method} {path}: not a JSON object (HTTP {response.status_code})")
         if response.status_code >= 400:
-            error = body.get("error") or {}
+            error = body.get("error")
+            error = error if isinstance(error, dict) else {}
             raise ExchangeRefused(response.status_code, str(error.get("code")), str(error.get("message")), error)
         return body
 

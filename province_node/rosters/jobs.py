@@ -19,7 +19,6 @@ jobs (``NOT_PERMITTED``) and nothing of them is written.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime
 import logging
 import shutil
@@ -32,13 +31,14 @@ from typing import Any, BinaryIO
 from sqlalchemy import select, update
 
 from province_node.db.tables import Account, ImportJob, Organisation, is_within
-from province_node.domain.access import Caller, Permission, Role
+from province_node.domain.access import Caller, Permission
 from province_node.domain.errors import DomainError, ErrorCode, NotFound, RuleViolation
 from province_node.rosters.imports import ImportRequest, import_file
 from province_node.rosters.outcome import ImportMode
 from province_node.rosters.reading import SpreadsheetError, row_count_hint
+from province_node.services import accounts
 from province_node.services.organisations import organisation_in_scope
-from province_node.services.unit_of_work import UnitOfWork
+from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.tenant import Tenant
 
 _log = logging.getLogger(__name__)
@@ -75,17 +75,17 @@ class UploaderNoLongerPermitted(DomainError):
         super().__init__(ErrorCode.NOT_PERMITTED, f"上传该文件的账号{why}，本次导入未执行，未写入任何数据")
 
 
-def _uploader_as_now(uploaded_by: Caller, account: Account | None, scope_path: str | None) -> Caller:
-    """The uploader as their ``account`` (with its organisation's ``scope_path``) stands now;
-    ``UploaderNoLongerPermitted`` when it is gone, disabled, moved to another organisation or may no longer
-    write members."""
-    if account is None or scope_path is None:
+def _uploader_as_now(uploaded_by: Caller, found: tuple[Account, str] | None) -> Caller:
+    """The uploader as their account (with its organisation's path) stands now; ``UploaderNoLongerPermitted``
+    when it is gone, disabled, moved to another organisation or may no longer write members."""
+    if found is None:
         raise UploaderNoLongerPermitted("已不存在")
+    account, scope_path = found
     if account.disabled_at is not None:
         raise UploaderNoLongerPermitted("已停用")
     if account.organisation_id != uploaded_by.organisation_id:
         raise UploaderNoLongerPermitted("已调整到其他组织")
-    current = dataclasses.replace(uploaded_by, role=Role(account.role), scope_path=scope_path)
+    current = accounts.caller_of(account, scope_path, uploaded_by.province)
     if not current.can(Permission.WRITE_MEMBERS):
         raise UploaderNoLongerPermitted("的角色已无权导入会员")
     return current
@@ -192,14 +192,10 @@ class ImportJobs:
     async def _uploader(self, uploaded_by: Caller) -> Caller:
         """The uploader as their account stands now (read again: the job may have waited since the upload)."""
         async with self.tenant.sessions() as session:
-            row = (
-                await session.execute(
-                    select(Account, Organisation.path)
-                    .join(Organisation, Organisation.id == Account.organisation_id)
-                    .where(Account.id == uploaded_by.account_id)
-                )
-            ).first()
-        return _uploader_as_now(uploaded_by, row.Account if row else None, row.path if row else None)
+            found = await accounts.account_and_scope(
+                UnitOfWork(Database(session), self.tenant, None), uploaded_by.account_id
+            )
+        return _uploader_as_now(uploaded_by, found)
 
     async def _outcome(self, caller: Caller, request: ImportRequest, job_id: int) -> dict[str, Any]:
         """The job's final columns: its summary, or why it failed."""

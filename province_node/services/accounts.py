@@ -12,7 +12,7 @@ import secrets
 import string
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from province_node.db.tables import Account, Organisation
 from province_node.domain.access import Caller, Permission, Role
@@ -21,6 +21,7 @@ from province_node.security.login_tokens import InvalidLoginToken, issue_login_t
 from province_node.security.passwords import check_strength
 from province_node.services import audit
 from province_node.services.organisations import organisation_in_scope
+from province_node.services.pages import search_text
 from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
 
 MAX_FAILED_LOGINS = 5
@@ -67,18 +68,25 @@ async def authenticate(uow: UnitOfWork, bearer: str) -> Caller:
         claims = verify_login_token(tenant.settings.token_key, bearer, tenant.province)
     except InvalidLoginToken as exc:
         raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证无效或已过期，请重新登录") from exc
+    found = await account_and_scope(uow, claims.account_id)
+    if found is None or found[0].disabled_at is not None or found[0].token_version != claims.token_version:
+        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证已失效（账号已停用或密码已更改），请重新登录")
+    account, scope_path = found
+    if (account.organisation_id, account.role) != (claims.organisation_id, claims.role):
+        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证所载的组织或角色已变更，请重新登录")
+    return caller_of(account, scope_path, tenant.province)
+
+
+async def account_and_scope(uow: UnitOfWork, account_id: int) -> tuple[Account, str] | None:
+    """The account as it stands now and its organisation's path (the subtree it governs), if it exists."""
     row = (
         await uow.db.execute(
             select(Account, Organisation.path)
             .join(Organisation, Organisation.id == Account.organisation_id)
-            .where(Account.id == claims.account_id)
+            .where(Account.id == account_id)
         )
     ).first()
-    if row is None or row.Account.disabled_at is not None or row.Account.token_version != claims.token_version:
-        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证已失效（账号已停用或密码已更改），请重新登录")
-    if (row.Account.organisation_id, row.Account.role) != (claims.organisation_id, claims.role):
-        raise RuleViolation(ErrorCode.UNAUTHENTICATED, "登录凭证所载的组织或角色已变更，请重新登录")
-    return _caller(row.Account, row.path, tenant.province)
+    return (row.Account, row.path) if row is not None else None
 
 
 async def caller_by_username(uow: UnitOfWork, username: str) -> Caller:
@@ -88,15 +96,21 @@ async def caller_by_username(uow: UnitOfWork, username: str) -> Caller:
         await uow.db.execute(
             select(Account, Organisation.path)
             .join(Organisation, Organisation.id == Account.organisation_id)
-            .where(func.lower(Account.username) == username.strip().lower(), Account.disabled_at.is_(None))
+            .where(_username_is(username), Account.disabled_at.is_(None))
         )
     ).first()
     if row is None:
         raise NotFound("账号")
-    return _caller(row.Account, row.path, uow.tenant.province)
+    return caller_of(row.Account, row.path, uow.tenant.province)
 
 
-def _caller(account: Account, scope_path: str, province: str) -> Caller:
+def _username_is(username: str) -> ColumnElement[bool]:
+    """The account called ``username``, whatever its case; a name with control characters is refused."""
+    return func.lower(Account.username) == search_text(username, what="用户名").lower()
+
+
+def caller_of(account: Account, scope_path: str, province: str) -> Caller:
+    """The caller ``account`` stands for, governing the subtree at ``scope_path``."""
     return Caller(
         account_id=account.id,
         username=account.username,
@@ -119,7 +133,7 @@ async def login(uow: UnitOfWork, username: str, password: str) -> LoginSucceeded
         await uow.db.execute(
             select(Account, Organisation)
             .join(Organisation, Organisation.id == Account.organisation_id)
-            .where(func.lower(Account.username) == username.strip().lower())
+            .where(_username_is(username))
         )
     ).first()
     failed = RuleViolation(ErrorCode.LOGIN_FAILED, "用户名或密码不正确")

@@ -108,11 +108,16 @@ def _rows() -> Select[Member, Membership]:
     )
 
 
-async def member_in_scope(uow: UnitOfWork, member_id: int) -> MemberRow:
-    """The member if their union is in the caller's subtree; ``NotFound`` otherwise."""
-    row = (
-        await uow.db.execute(_rows().where(Member.id == member_id, is_within(Organisation.path, uow.caller.scope_path)))
-    ).first()
+async def member_in_scope(uow: UnitOfWork, member_id: int, *, lock: bool = False) -> MemberRow:
+    """The member if their union is in the caller's subtree; ``NotFound`` otherwise. With ``lock``, read afresh
+    with member and membership locked until the transaction ends: a simultaneous change of the same member
+    waits for this one and then sees its outcome."""
+    statement = _rows().where(Member.id == member_id, is_within(Organisation.path, uow.caller.scope_path))
+    if lock:
+        statement = statement.with_for_update(of=(Member, Membership), key_share=True).execution_options(
+            populate_existing=True
+        )
+    row = (await uow.db.execute(statement)).first()
     if row is None:
         raise NotFound("会员")
     return MemberRow(row.Member, row.Membership)

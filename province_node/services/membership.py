@@ -32,7 +32,6 @@ from province_node.db.tables import (
     OrganisationUnit,
     OutboxEvent,
     Unit,
-    is_within,
 )
 from province_node.domain.access import Permission
 from province_node.domain.errors import DomainError, ErrorCode, InvalidInput, NotFound, RuleViolation
@@ -40,7 +39,7 @@ from province_node.domain.lifecycle import EndReason, MembershipStatus, StatusCh
 from province_node.domain.masking import mask_id_number, mask_phone
 from province_node.exchange_link.client import ClaimOutcome, ExchangeRefused, ExchangeUnavailable
 from province_node.services import audit
-from province_node.services.members import MemberRow, open_id_number, open_phone
+from province_node.services.members import MemberRow, member_in_scope, open_id_number, open_phone
 from province_node.services.organisations import (
     MEMBER_HOLDING_UNION_TYPES,
     organisation_in_scope,
@@ -210,24 +209,6 @@ async def _where_is(uow: UnitOfWork, token: str) -> DuplicateMember:
     return DuplicateMember(f"{region}辖区内的其他工会", None)
 
 
-async def _member_for_change(uow: UnitOfWork, member_id: int) -> MemberRow:
-    """The member in the caller's scope, read afresh with member and membership locked until the transaction
-    ends: a simultaneous change of the same member waits for this one and then sees its outcome."""
-    row = (
-        await uow.db.execute(
-            select(Member, Membership)
-            .join(Membership, Membership.member_id == Member.id)
-            .join(Organisation, Organisation.id == Membership.union_id)
-            .where(Member.id == member_id, is_within(Organisation.path, uow.caller.scope_path))
-            .with_for_update(of=(Member, Membership), key_share=True)
-            .execution_options(populate_existing=True)
-        )
-    ).first()
-    if row is None:
-        raise NotFound("会员")
-    return MemberRow(row.Member, row.Membership)
-
-
 async def _commit_change(uow: UnitOfWork) -> None:
     """Commit a change of an existing member; a constraint a race still broke is ``ConcurrentChange``."""
     try:
@@ -321,7 +302,7 @@ def _shown_in_history(field: str, value: object) -> object:
 async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, object]) -> MemberRow:
     """Correct or complete a member's personal fields; the whole record must still pass the profile."""
     uow.caller.require(Permission.WRITE_MEMBERS)
-    row = await _member_for_change(uow, member_id)
+    row = await member_in_scope(uow, member_id, lock=True)
     current = _current_record(uow, row)
     editable = {*PERSON_COLUMNS, "idNumber", "phone", "joinedOn"}
     merged = {**current, **{key: value for key, value in changes.items() if key in editable}}
@@ -388,7 +369,7 @@ async def change_status(
     uow.caller.require(Permission.WRITE_MEMBERS)
     if change not in USER_STATUS_CHANGES:
         raise RuleViolation(ErrorCode.ILLEGAL_STATUS_CHANGE, "会籍转出只能通过会籍转接办理")
-    row = await _member_for_change(uow, member_id)
+    row = await member_in_scope(uow, member_id, lock=True)
     membership = row.membership
     day = _effective_date(uow, on, membership.joined_on)
     before = MembershipStatus(membership.status)
@@ -423,7 +404,7 @@ async def move_member(
 ) -> MemberRow:
     """Move a current member to another union (and unit) of the province (会籍接转 within the province)."""
     uow.caller.require(Permission.WRITE_MEMBERS)
-    row = await _member_for_change(uow, member_id)
+    row = await member_in_scope(uow, member_id, lock=True)
     membership = row.membership
     status = MembershipStatus(membership.status)
     if status in {MembershipStatus.ENDED, MembershipStatus.TRANSFERRING_OUT}:

@@ -14,7 +14,6 @@ from province_node.api.permissions import allowed, signed_in
 from province_node.domain.access import Permission, Role
 from province_node.services import accounts
 from province_node.services.accounts import IssuedPassword, LoginSucceeded
-from province_node.services.pages import search_text
 
 Info = strawberry.Info[Context, None]
 
@@ -73,9 +72,7 @@ class AccountMutations:
     @strawberry.mutation(description="Log in with username and password.")
     async def login(self, info: Info, username: str, password: str) -> LoginResult:
         uow = info.context.uow
-        result = await typed_result(
-            uow, lambda: accounts.login(uow, search_text(username, what="用户名"), password), _logged_in
-        )
+        result = await typed_result(uow, lambda: accounts.login(uow, username, password), _logged_in)
         if isinstance(result, LoginSuccess | RuleViolationError):
             return result
         return RuleViolationError(code=result.code, message=result.message)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -24,6 +25,12 @@ if TYPE_CHECKING:
     from province_node.api.units.types import UnitType
 
 Info = strawberry.Info[Context, None]
+Shown = TypeVar("Shown")
+Masked = TypeVar("Masked")
+
+
+def _withheld(_: object) -> None:
+    """What a caller who may not see personal data gets instead of a field no mask makes safe: nothing."""
 
 
 @strawberry.type(description="A member's card (会员卡 / 服务卡).")
@@ -95,13 +102,13 @@ class MemberType:
         phone = members.open_phone(info.context.uow, self.row.member)
         return self._reveal(info, "phone", phone, mask_phone)
 
-    def _reveal(self, info: Info, field: str, value: str, mask: Any) -> str:
+    def _reveal(self, info: Info, field: str, value: Shown, mask: Callable[[Shown], Masked]) -> Shown | Masked:
+        """``value`` for a caller who may see personal data (noted for the audit), ``mask(value)`` otherwise."""
         caller = info.context.caller
         if caller is not None and caller.can(Permission.READ_PERSONAL_DATA):
             info.context.personal_reads.add(self.row.member.id, field)
             return value
-        masked: str = mask(value)
-        return masked
+        return mask(value)
 
     @strawberry.field
     def gender(self) -> Code:
@@ -113,11 +120,7 @@ class MemberType:
     )
     def birth_date(self, info: Info) -> datetime.date | None:
         birth = self.row.member.birth_date
-        caller = info.context.caller
-        if birth is None or caller is None or not caller.can(Permission.READ_PERSONAL_DATA):
-            return None
-        info.context.personal_reads.add(self.row.member.id, "birthDate")
-        return birth
+        return None if birth is None else self._reveal(info, "birthDate", birth, _withheld)
 
     @strawberry.field(description="Age in whole years today.")
     def age(self, info: Info) -> int | None:

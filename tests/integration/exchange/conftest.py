@@ -129,8 +129,10 @@ async def exchange_app(exchange_settings: ExchangeSettings) -> AsyncIterator[Sta
 
 @pytest.fixture
 async def http(exchange_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client of the exchange app, without credentials."""
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=exchange_app), base_url="http://exchange") as client:
+    """An HTTP client of the exchange app, without credentials; an exception the app answered with a 500 stays
+    with the app, as under a server."""
+    transport = httpx.ASGITransport(app=exchange_app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://exchange") as client:
         yield client
 
 

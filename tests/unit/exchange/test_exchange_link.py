@@ -13,7 +13,7 @@ import pytest
 
 from exchange.protocol.service_tokens import PeerKey
 from province_node.exchange_link import relay as relay_module
-from province_node.exchange_link.client import ExchangeClient, ExchangeRefused
+from province_node.exchange_link.client import ExchangeClient, ExchangeRefused, ExchangeUnavailable
 from province_node.exchange_link.relay import LONGEST_REFUSED_BACKOFF, OutboxRelay
 from province_node.settings import ExchangeSettings
 from province_node.tenant import Tenant
@@ -45,6 +45,24 @@ async def test_the_client_stops_after_an_exactly_full_last_page() -> None:
     settings = ExchangeSettings(url="http://exchange", key=KEY)
     async with ExchangeClient(settings, transport=conflict_pages(6)) as client:
         assert len(await client.conflicts("43", limit=3)) == 6
+
+
+ODD_ANSWERS = {
+    "a JSON list": httpx.Response(200, json=["not", "an", "object"]),
+    "JSON nested too deep to parse": httpx.Response(
+        200, content=b"[" * 100_000 + b"]" * 100_000, headers={"content-type": "application/json"}
+    ),
+    "a refusal whose error is not an object": httpx.Response(422, json={"error": "refused"}),
+}
+
+
+@pytest.mark.parametrize("odd", list(ODD_ANSWERS), ids=list(ODD_ANSWERS))
+async def test_an_answer_of_an_odd_shape_is_a_failure_the_relay_handles(odd: str) -> None:
+    settings = ExchangeSettings(url="http://exchange", key=KEY)
+    transport = httpx.MockTransport(lambda request: ODD_ANSWERS[odd])
+    async with ExchangeClient(settings, transport=transport) as client:
+        with pytest.raises((ExchangeUnavailable, ExchangeRefused)):
+            await client.conflicts("43")
 
 
 def refusing_relay(monkeypatch: pytest.MonkeyPatch, rounds: int) -> tuple[OutboxRelay, list[float]]:
