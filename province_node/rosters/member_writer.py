@@ -30,7 +30,7 @@ from exchange.standard import region_name
 from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType, batch_payload
 from province_node.domain.access import Caller
 from province_node.domain.lifecycle import MembershipStatus
-from province_node.domain.masking import mask_phone
+from province_node.domain.masking import mask_phone, shown_in_history
 from province_node.exchange_link.claims import ChunkClaims
 from province_node.exchange_link.client import ClaimOutcome
 from province_node.exchange_link.release import hold_import_claims
@@ -282,14 +282,14 @@ class MemberWriter:
         for column, name in PERSON_COLUMNS.items():
             before, after = stored.person[column], row[_COLUMN[column]]
             if before != after:
-                changes[name] = [_shown(before), _shown(after)]
+                changes[name] = [shown_in_history(name, before), shown_in_history(name, after)]
         token = str(row[_COLUMN["token"]])
         phone = self.cipher.open(stored.phone, field="phone", token=token)
         if self.cipher.fingerprint(phone, field="phone") != row[_COLUMN["phone_fingerprint"]]:
             changes["phone"] = [mask_phone(phone), row[_COLUMN["phone_masked"]]]
         joined = row[_COLUMN["joined_on"]]
         if joined is not None and joined != stored.joined_on:
-            changes["joinedOn"] = [_shown(stored.joined_on), _shown(joined)]
+            changes["joinedOn"] = [shown_in_history("joinedOn", stored.joined_on), shown_in_history("joinedOn", joined)]
         if stored.unit_id != row[_COLUMN["unit_id"]]:
             changes["unit"] = [stored.unit_id, row[_COLUMN["unit_id"]]]
         return changes
@@ -388,7 +388,3 @@ class MemberWriter:
 
 def _code(value: object) -> str | None:
     return None if value is None else str(value)
-
-
-def _shown(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime.date) else value

@@ -36,7 +36,7 @@ from province_node.db.tables import (
 from province_node.domain.access import Permission
 from province_node.domain.errors import DomainError, ErrorCode, InvalidInput, NotFound, RuleViolation
 from province_node.domain.lifecycle import EndReason, MembershipStatus, StatusChange, end_reason_of, next_status
-from province_node.domain.masking import mask_id_number, mask_phone
+from province_node.domain.masking import shown_in_history
 from province_node.exchange_link.client import ClaimOutcome, ExchangeRefused, ExchangeUnavailable
 from province_node.services import audit
 from province_node.services.members import MemberRow, member_in_scope, open_id_number, open_phone
@@ -100,10 +100,6 @@ async def _claimed_nationally(uow: UnitOfWork, token: str) -> bool:
     if answer.outcome is ClaimOutcome.CONFLICT and answer.province:
         raise DuplicateMember(region_name(answer.province + "0000") or answer.province, None, province=answer.province)
     return False
-
-
-def _jsonable(value: object) -> object:
-    return value.isoformat() if isinstance(value, datetime.date) else value
 
 
 class ConcurrentChange(RuleViolation):
@@ -291,14 +287,6 @@ def _current_record(uow: UnitOfWork, row: MemberRow) -> dict[str, object]:
     }
 
 
-def _shown_in_history(field: str, value: object) -> object:
-    if field == "idNumber" and isinstance(value, str):
-        return mask_id_number(value)
-    if field == "phone" and isinstance(value, str):
-        return mask_phone(value)
-    return _jsonable(value)
-
-
 async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, object]) -> MemberRow:
     """Correct or complete a member's personal fields; the whole record must still pass the profile."""
     uow.caller.require(Permission.WRITE_MEMBERS)
@@ -312,7 +300,7 @@ async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, o
     member = row.member
     new_values = {**verdict.values, "idNumber": verdict.document.number}
     changed = {
-        field: [_shown_in_history(field, current.get(field)), _shown_in_history(field, new_values.get(field))]
+        field: [shown_in_history(field, current.get(field)), shown_in_history(field, new_values.get(field))]
         for field in editable
         if current.get(field) != new_values.get(field)
     }

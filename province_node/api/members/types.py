@@ -15,7 +15,7 @@ from province_node.api.ids import global_id
 from province_node.api.pagination import PageInfo
 from province_node.db.tables import MembershipEvent
 from province_node.domain.access import Permission
-from province_node.domain.masking import mask_id_number, mask_phone
+from province_node.domain.masking import mask_id_number, mask_phone, shown_in_history
 from province_node.domain.statistics import age_on
 from province_node.services import members
 from province_node.services.members import MemberFilter, MemberRow
@@ -66,9 +66,16 @@ class MemberEvent:
     def reason(self) -> str | None:
         return self.row.reason
 
-    @strawberry.field(description="What changed: field -> [before, after]; personal numbers masked.")
+    @strawberry.field(description="What changed: field -> [before, after]; personal numbers and birth dates masked.")
     def changes(self) -> JSON:
-        return cast(JSON, self.row.changes)
+        # Masked again on the way out: history written before birth dates were masked holds them in full.
+        shown = {
+            field: [shown_in_history(field, value) for value in values]
+            if isinstance(values, list)
+            else shown_in_history(field, values)
+            for field, values in self.row.changes.items()
+        }
+        return cast(JSON, shown)
 
 
 @strawberry.type(name="Member", description="A member (会员) of a union in this province.")

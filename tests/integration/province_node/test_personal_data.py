@@ -1,12 +1,14 @@
-"""Personal data (ID numbers and phones): masked for roles that may not see them, in clear and audited
-for those that may, sealed at rest, and masked in history whoever reads it."""
+"""Personal data (ID numbers, phones, birth dates): masked for roles that may not see them, in clear and
+audited for those that may, sealed at rest, and masked in history whoever reads it."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
 
+import psycopg
 import pytest
 
 from province_node.tenant import Tenant
@@ -145,3 +147,46 @@ async def test_history_shows_a_corrected_id_number_and_phone_masked_even_to_a_cl
     history = json.dumps(saved["member"]["history"])
     for clear in (person.id_number, corrected, person.phone, "13912345678"):
         assert clear not in history
+
+
+async def test_history_keeps_only_the_year_of_a_corrected_birth_date(
+    world: World, furong_clerk: GraphQLClient, furong_viewer: GraphQLClient
+) -> None:
+    row = world.furong_members[0]
+    person = world.persons[row.member.id]
+    born = person.birth_date.replace(year=person.birth_date.year - 1, day=min(person.birth_date.day, 28))
+    corrected = resident_id(person.id_number[:6], born, int(person.id_number[14:17]))
+    result = await furong_clerk.data(
+        """mutation($id: ID!, $n: String!, $b: String!) {
+             updateMember(id: $id, input: {idNumber: $n, birthDate: $b}) { __typename } }""",
+        {"id": gid("Member", row.member.id), "n": corrected, "b": born.isoformat()},
+    )
+    assert result["updateMember"]["__typename"] == "MemberSaved"
+    history = await furong_viewer.data(
+        "query($id: ID!) { member(id: $id) { history { changes } } }", {"id": gid("Member", row.member.id)}
+    )
+    changes = history["member"]["history"][-1]["changes"]
+    assert changes["birthDate"] == [f"{person.birth_date.year}-**-**", f"{born.year}-**-**"]
+    assert person.birth_date.isoformat() not in json.dumps(changes)
+    assert born.isoformat() not in json.dumps(changes)
+    stored = await scalar(world.tenant, "SELECT changes FROM membership_event ORDER BY id DESC LIMIT 1")
+    assert stored["birthDate"] == changes["birthDate"]
+
+
+async def test_history_written_with_a_full_birth_date_is_shown_with_the_year_only(
+    world: World, furong_viewer: GraphQLClient, database_url: str
+) -> None:
+    member_id = world.furong_members[0].member.id
+    written = {"birthDate": ["1990-03-07", "1991-04-08"], "education": ["初中", "高中"]}
+    async with await psycopg.AsyncConnection.connect(database_url) as connection:
+        await connection.execute(
+            "INSERT INTO membership_event (member_id, kind, occurred_on, changes) VALUES (%s, 'updated', %s, %s)",
+            (member_id, datetime.date.today(), json.dumps(written)),
+        )
+    history = await furong_viewer.data(
+        "query($id: ID!) { member(id: $id) { history { changes } } }", {"id": gid("Member", member_id)}
+    )
+    assert history["member"]["history"][-1]["changes"] == {
+        "birthDate": ["1990-**-**", "1991-**-**"],
+        "education": ["初中", "高中"],
+    }

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
-from province_node.domain.masking import mask_id_number, mask_phone
+from province_node.domain.masking import mask_id_number, mask_phone, shown_in_history
 
 
 def test_an_id_number_keeps_the_region_prefix_and_the_last_four() -> None:
@@ -44,3 +46,22 @@ def test_the_birth_date_and_sequence_of_an_id_number_never_survive_masking(numbe
     masked = mask_id_number(number)
     assert set(masked[4:-4]) == {"*"}
     assert number[6:14] not in masked
+
+
+def test_history_keeps_only_the_year_of_a_birth_date() -> None:
+    assert shown_in_history("birthDate", datetime.date(1990, 3, 7)) == "1990-**-**"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("birthDate", "1990-03-07"), ("idNumber", "430102199003071234"), ("phone", "13812345678")],
+)
+def test_a_value_masked_for_history_is_unchanged_by_masking_it_again(field: str, value: str) -> None:
+    once = shown_in_history(field, value)
+    assert shown_in_history(field, once) == once != value
+
+
+def test_history_shows_other_dates_in_full_and_other_values_as_they_are() -> None:
+    assert shown_in_history("joinedOn", datetime.date(2020, 5, 1)) == "2020-05-01"
+    assert shown_in_history("name", "张三") == "张三"
+    assert shown_in_history("birthDate", None) is None
