@@ -53,6 +53,7 @@ class QueryLimits:
     max_aliases: int = 20
     max_tokens: int = 2_000
     max_page_size: int = 500
+    max_result_objects: int = 50_000  # estimated before the query runs (``unionfed.graphql_result_size``)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,7 @@ class ErrorCode(StrEnum):
     MEMBERSHIP_ENDED = "MEMBERSHIP_ENDED"
     CONCURRENT_CHANGE = "CONCURRENT_CHANGE"  # another request changed the same record at the same moment
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"  # its answer, estimated before it runs, would be too large
 
 
 class DomainError(Exception):

@@ -336,6 +336,15 @@ def test_errors_of_a_delegated_query_come_back_under_the_province_field(gateway:
     assert body["errors"][0]["extensions"]["province"] == "43"
 
 
+def test_a_delegated_query_too_costly_for_the_node_is_refused_under_the_province_field(gateway: Service) -> None:
+    many = "members(first: 500) { edges { node { union { children { units { name } } } } } }"
+    query = '{ province(code: "43") { ' + many + " } }"
+    body = post(f"{gateway.url}/graphql", query, gateway_login(gateway, "acftu_admin"))
+    assert body["data"]["province"] is None
+    assert codes(body) == ["QUERY_TOO_COSTLY"]
+    assert body["errors"][0]["extensions"]["province"] == "43"
+
+
 def test_an_unknown_province_is_refused_with_its_code(gateway: Service) -> None:
     body = post(
         f"{gateway.url}/graphql", '{ province(code: "99") { me { username } } }', gateway_login(gateway, "acftu_admin")

@@ -3,7 +3,6 @@ audited for those that may, sealed at rest, and masked in history whoever reads 
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 from typing import Any
@@ -180,8 +179,9 @@ async def test_history_written_with_a_full_birth_date_is_shown_with_the_year_onl
     written = {"birthDate": ["1990-03-07", "1991-04-08"], "education": ["初中", "高中"]}
     async with await psycopg.AsyncConnection.connect(database_url) as connection:
         await connection.execute(
-            "INSERT INTO membership_event (member_id, kind, occurred_on, changes) VALUES (%s, 'updated', %s, %s)",
-            (member_id, datetime.date.today(), json.dumps(written)),
+            "INSERT INTO membership_event (member_id, kind, occurred_on, changes) "
+            "VALUES (%s, 'updated', current_date, %s)",
+            (member_id, json.dumps(written)),
         )
     history = await furong_viewer.data(
         "query($id: ID!) { member(id: $id) { history { changes } } }", {"id": gid("Member", member_id)}

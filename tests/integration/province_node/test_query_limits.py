@@ -85,6 +85,26 @@ async def test_an_unknown_field_is_a_validation_error(world: World, city_admin: 
     assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
 
 
+async def test_a_query_whose_answer_would_be_too_large_is_refused_before_it_runs(
+    world: World, city_admin: GraphQLClient
+) -> None:
+    # 500 members x their union's children x each child's units: a short query, a huge answer
+    query = "{ members(first: 500) { edges { node { union { children { units { name } } } } } } }"
+    body = await city_admin.raw(query)
+    assert body["data"] is None
+    assert error_codes(body) == ["QUERY_TOO_COSTLY"]
+    assert f"上限 {LIMITS.max_result_objects}" in str(body["errors"])
+
+
+async def test_a_full_page_of_members_with_their_union_and_history_is_answered(
+    world: World, city_admin: GraphQLClient
+) -> None:
+    query = f"""{{ members(first: {LIMITS.max_page_size}) {{ edges {{ node {{
+                 name union {{ name ancestors {{ name }} }} unit {{ name }} history {{ kind changes }} }} }} }} }}"""
+    data = await city_admin.data(query)
+    assert data["members"]["edges"]
+
+
 async def test_a_page_larger_than_the_limit_is_refused(world: World, city_admin: GraphQLClient) -> None:
     body = await city_admin.raw(f"{{ members(first: {LIMITS.max_page_size + 1}) {{ totalCount }} }}")
     assert error_codes(body) == ["INVALID_ARGUMENT"]
