@@ -45,6 +45,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import hashlib
 import multiprocessing
 import os
 import platform
@@ -392,7 +393,10 @@ def load_batches(plan: LoadPlan, first_seq: int, position: int) -> list[dict[str
             load_event(plan.tokens[i % people], plan.province, i % people, i // people)
             for i in range(start, start + plan.batch_events)
         ]
-        batches.append({"seq": first_seq + n, "events": events})
+        # The exchange keeps a digest per batch, as the node's relay sends one; made from what decides the
+        # content (the people from ``start``), so the load costs the exchange what a node's batches do.
+        digest = hashlib.sha256(f"{plan.province}:{start}:{plan.batch_events}".encode()).hexdigest()
+        batches.append({"seq": first_seq + n, "events": events, "digest": digest})
     return batches
 
 

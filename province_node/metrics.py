@@ -81,6 +81,11 @@ class RelayCollector(Collector):
                 "unionfed_exchange_delivered_events", "Events the exchange acknowledged.", labels=["tenant"]),
             "failures": CounterMetricFamily(
                 "unionfed_exchange_relay_failures", "Relay rounds that failed.", labels=["tenant"]),
+            "missing_batches": GaugeMetricFamily(
+                "unionfed_exchange_missing_batches",
+                "Batches the exchange applied that this outbox lacks (restored from an earlier point); "
+                "run `unionfed exchange reconcile`.",
+                labels=["tenant"]),
             "refusals": CounterMetricFamily(
                 "unionfed_exchange_relay_refusals",
                 "Relay rounds the exchange refused with a code the relay cannot mend: an operator must look.",

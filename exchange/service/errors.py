@@ -63,6 +63,19 @@ class SequenceGap(Refusal):
         super().__init__("SEQUENCE_GAP", f"事件批次不连续：应为第 {expected} 批，收到第 {got} 批", expected=expected)
 
 
+class SequenceReused(Refusal):
+    """A batch of a seq already applied carries other events than the batch applied under it."""
+
+    status = 409
+
+    def __init__(self, seq: int) -> None:
+        super().__init__(
+            "SEQUENCE_REUSED",
+            f"第 {seq} 批已按另一批内容应用：节点重复使用了批次号（例如从备份恢复），请核对后处理",
+            seq=seq,
+        )
+
+
 class RequestTooLarge(Refusal):
     """The body is over the limit."""
 

@@ -56,6 +56,7 @@ class EventBatch:
 
     seq: int
     events: list[IndexEvent]
+    digest: str | None = None  # SHA-256 of the events, as the node keeps them: tells a redelivery from a reuse
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,17 +136,20 @@ def events_request(document: object) -> EventsRequest:
     total = 0
     for index, batch in enumerate(batches):
         where = f"batches[{index}]"
-        fields = _object(batch, frozenset({"seq", "events"}), frozenset({"seq", "events"}), where)
+        fields = _object(batch, frozenset({"seq", "events", "digest"}), frozenset({"seq", "events"}), where)
         seq = fields["seq"]
         if type(seq) is not int or not 1 <= seq <= MAX_SEQ:
             raise InvalidRequest(f"seq 应为 1 至 {MAX_SEQ} 的整数", field=f"{where}.seq", index=index)
+        digest = fields.get("digest")
+        if digest is not None and not is_token(digest):  # the same form as a token: a SHA-256 in hex
+            raise InvalidRequest("digest 应为 64 位小写十六进制字符", field=f"{where}.digest", index=index)
         if parsed and seq != parsed[-1].seq + 1:
             raise InvalidRequest("批次应按 seq 升序且连续", field=f"{where}.seq", index=index)
         events = _list(fields["events"], f"{where}.events", 1, MAX_EVENTS)
         total += len(events)
         if total > MAX_EVENTS:
             raise InvalidRequest(f"一次请求最多 {MAX_EVENTS} 个事件", field=f"{where}.events", index=index)
-        parsed.append(EventBatch(seq, [_event(event, own, index, where, n) for n, event in enumerate(events)]))
+        parsed.append(EventBatch(seq, [_event(event, own, index, where, n) for n, event in enumerate(events)], digest))
     return EventsRequest(own, parsed)
 
 

@@ -5,7 +5,10 @@
 Sequence numbers are given only to committed rows (a transaction that commits late gets a later number,
 never a skipped one), under an advisory lock so two relays of one tenant never number the same row. The
 exchange records (province, seq) with the effect, so a redelivery changes nothing; after a restart the
-relay asks the exchange where it stands and resumes after that. When the exchange is down the relay waits
+relay asks the exchange where it stands and resumes after that. A node restored from a backup may find the
+exchange ahead of its outbox: the changes in between are lost here, so new rows are numbered after the
+exchange's last applied batch (never over it), and the relay says so in the log and in ``missing_batches``
+for an operator to reconcile. When the exchange is down the relay waits
 with exponential backoff and the events wait in the outbox. Members registered while the exchange was
 unreachable (identity check ``pending``) are claimed again here, and marked ``conflict`` when another
 province holds them. Now and then the claims no member confirmed are released (``release.py``).
@@ -50,14 +53,18 @@ LONGEST_REFUSED_BACKOFF: Final = 300.0  # a refusal needs an operator: retry now
 LONGEST_RELEASE_INTERVAL: Final = 60.0  # seconds between looks for unconfirmed claims
 _log = logging.getLogger(__name__)
 
+# A row is numbered after both the outbox's last number and the exchange's last applied one: a node whose
+# database was restored from an earlier point must not reuse numbers the exchange has applied already.
 _SEQUENCE = text("""
-WITH last AS (SELECT coalesce(max(seq), 0) AS seq FROM outbox),
+WITH last AS (SELECT greatest(coalesce(max(seq), 0), :applied) AS seq FROM outbox),
      todo AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM outbox
               WHERE seq IS NULL ORDER BY id LIMIT :limit)
 UPDATE outbox SET seq = last.seq + todo.n FROM todo, last WHERE outbox.id = todo.id
 """)
+# The digest lets the exchange tell a redelivery of a batch from other events under a reused seq. jsonb's
+# text form is canonical, so the same stored batch always gives the same digest.
 _UNSENT = text("""
-SELECT seq, event_count, payload FROM outbox
+SELECT seq, event_count, payload, encode(sha256(convert_to((payload -> 'events')::text, 'UTF8')), 'hex') FROM outbox
 WHERE seq IS NOT NULL AND sent_at IS NULL AND seq > :after ORDER BY seq LIMIT :limit
 """)
 _MEASURE = text("""
@@ -103,6 +110,7 @@ class RelayState:
     refusals: int = 0  # rounds the exchange refused with a code the relay cannot mend itself
     refused_seq: int | None = None  # the first batch of the refused request, while delivery is stuck on it
     refused_code: str | None = None  # the exchange's code for that refusal
+    missing_batches: int = 0  # batches the exchange applied that the outbox lacks (restored from a backup)
     measured_at: float = 0.0
     released_at: float = 0.0
 
@@ -212,6 +220,9 @@ class OutboxRelay:
         """Ask the exchange where it stands; rows up to there are sent, rows after it are not."""
         acknowledged = await self.client.progress(self.tenant.province)
         async with self.tenant.engine.begin() as connection:
+            numbered = int((await connection.execute(text("SELECT coalesce(max(seq), 0) FROM outbox"))).scalar_one())
+            if numbered < acknowledged:
+                self._behind_the_exchange(numbered, acknowledged)
             await connection.execute(
                 text("UPDATE outbox SET sent_at = now() WHERE seq <= :seq AND sent_at IS NULL"), {"seq": acknowledged}
             )
@@ -221,11 +232,23 @@ class OutboxRelay:
             )
         self.state.acknowledged = acknowledged
 
+    def _behind_the_exchange(self, numbered: int, acknowledged: int) -> None:
+        """The exchange has applied batches this outbox never numbered: the node's database was restored from
+        an earlier point. Those events are gone here; new rows are numbered after them, not over them."""
+        self.state.missing_batches = acknowledged - numbered
+        _log.error(
+            "tenant %s: the exchange has applied outbox seq up to %s but this outbox ends at %s: the database was "
+            "restored from an earlier point, and the changes of seq %s-%s are known to the exchange only. New "
+            "changes are numbered from %s; run `unionfed exchange reconcile` to list the members that differ.",
+            self.tenant.province, acknowledged, numbered, numbered + 1, acknowledged, acknowledged + 1,
+        )  # fmt: skip
+
     async def sequence(self) -> int:
         """Number the committed rows that have no sequence yet; how many were numbered."""
         async with self.tenant.engine.begin() as connection:
             await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('unionfed-outbox-sequence'))"))
-            result = await connection.execute(_SEQUENCE, {"limit": SEQUENCED_PER_PASS})
+            applied = self.state.acknowledged or 0
+            result = await connection.execute(_SEQUENCE, {"limit": SEQUENCED_PER_PASS, "applied": applied})
         return int(result.rowcount or 0)
 
     async def deliver(self) -> int:
@@ -235,10 +258,10 @@ class OutboxRelay:
             rows = (await connection.execute(_UNSENT, {"after": after, "limit": BATCHES_PER_REQUEST})).all()
         batches: list[dict[str, Any]] = []
         events = 0
-        for seq, count, payload in rows:
+        for seq, count, payload, digest in rows:
             if batches and events + count > EVENTS_PER_REQUEST:
                 break
-            batches.append({"seq": seq, "events": payload["events"]})
+            batches.append({"seq": seq, "events": payload["events"], "digest": digest})
             events += count
         if not batches:
             return 0

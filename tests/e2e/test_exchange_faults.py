@@ -1,6 +1,7 @@
 """Fault tests of the sync between a node and the exchange, with real processes and real PostgreSQL:
 batches delivered twice and out of order, a node killed while its batch is being applied, the exchange
-down for a while. After each, the index equals what the node holds and every event was applied once."""
+down for a while, a node restored from an earlier backup. After each, the index equals what the node holds
+and every event was applied once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import random
 from typing import Any
 
 import anyio
+import httpx
 import psycopg
 import pytest
 
@@ -20,7 +22,7 @@ from tests.e2e.processes import Service, applied_events, node_environment
 from tests.e2e.test_node_and_exchange import eventually, reconciled
 from tests.integration.province_node.conftest import GraphQLClient, fetch, key_of, scalar
 from tests.integration.province_node.test_members import change, furong_input, register
-from tests.integration.province_node.world import World
+from tests.integration.province_node.world import PASSWORD, World
 
 pytestmark = pytest.mark.anyio
 
@@ -131,3 +133,53 @@ async def test_a_node_running_with_the_exchange_down_catches_up_when_it_returns(
     report = await reconciled(world.tenant)
     assert (report.open_conflicts, report.unconfirmed_claims) == (0, 0)
     assert report.index_current == report.node_current
+
+
+async def test_a_node_restored_from_an_earlier_backup_numbers_new_changes_after_the_exchange_s(
+    world: World, database_url: str, node_settings: NodeSettings, caplog: pytest.LogCaptureFixture
+) -> None:
+    exchange = world.tenant.exchange
+    assert exchange is not None
+    relay = OutboxRelay(world.tenant, exchange)
+    while await relay.pass_once():
+        pass
+    applied = await exchange.progress("43")
+    assert applied >= 3
+    # Restored from a backup taken two batches ago: the exchange has applied batches this outbox lacks.
+    with psycopg.connect(database_url) as restored:
+        restored.execute("DELETE FROM outbox WHERE seq > %s", (applied - 2,))
+    node = create_app(node_settings)  # started on the restored database
+    async with (
+        node.router.lifespan_context(node),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=node), base_url="http://node") as http,
+    ):
+        clerk = await GraphQLClient(http, "43").login("fr_clerk", PASSWORD)
+        assert (await register(clerk, furong_input(world)))["__typename"] == "MemberSaved"
+        report = await reconciled(world.tenant)  # the new member reached the index, not taken for a redelivery
+        metrics = (await http.get("/metrics")).text
+    assert report.index_current == report.node_current
+    assert await scalar(world.tenant, "SELECT max(seq) FROM outbox") == applied + 1
+    assert 'unionfed_exchange_missing_batches{tenant="43"} 2.0' in metrics
+    assert f"applied outbox seq up to {applied} but this outbox ends at {applied - 2}" in caplog.text
+
+
+async def test_a_seq_sent_again_with_other_events_is_refused_not_taken_for_a_redelivery(
+    world: World, database_url: str
+) -> None:
+    exchange = world.tenant.exchange
+    assert exchange is not None
+    while await OutboxRelay(world.tenant, exchange).pass_once():
+        pass
+    applied = await exchange.progress("43")
+    # A second node of the province, on a diverged copy of the database: its last batch holds other events.
+    with psycopg.connect(database_url) as diverged:
+        diverged.execute(
+            "UPDATE outbox SET payload = (SELECT payload FROM outbox WHERE seq = %s), sent_at = NULL WHERE seq = %s",
+            (applied - 1, applied),
+        )
+    other_node = OutboxRelay(world.tenant, exchange)
+    other_node.state.acknowledged = applied - 1  # it last heard of the batch before
+    with pytest.raises(ExchangeRefused) as refused:
+        await other_node.deliver()
+    assert (refused.value.code, refused.value.body["seq"]) == ("SEQUENCE_REUSED", applied)
+    assert await exchange.progress("43") == applied

@@ -7,6 +7,8 @@ definitions and the migrated database agree.
 - ``identity``: the national index, one row per person (token → home province, status, dimensions),
   hash-partitioned by token into ``IDENTITY_PARTITIONS`` partitions;
 - ``province_progress``: per province, the last event batch applied (updated with the effects);
+- ``applied_batch``: per province and seq, the digest of the batch the node sent, so a seq reused with
+  other events is refused, not taken for a redelivery;
 - ``conflict``: the same person current in two provinces; one open conflict per token and claimant;
 - ``tally``: members by province and dimension, maintained by deltas with every change of the index;
 - ``verification_log``: every 核查 answered, who asked and why.
@@ -93,6 +95,14 @@ province_progress = Table(
     Column("acknowledged", BigInteger, nullable=False, server_default=text("0")),
     Column("events_applied", BigInteger, nullable=False, server_default=text("0")),
     Column("last_event_at", DateTime(timezone=True)),
+)
+
+applied_batch = Table(
+    "applied_batch",
+    metadata,
+    Column("province", CHAR(2), primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("digest", LargeBinary, nullable=False),
 )
 
 conflict = Table(

@@ -1,9 +1,11 @@
 """Applying a province's event batches: one transaction per request, set-based writes.
 
-The progress row of the province is locked first (a province's requests queue on it), then the index rows
-of every token the batches name, in token order. The ledger (``domain.index_rules``) decides in memory,
-in the CPU lane for a large request (``cpu_lane``); then a few statements write the result: removed rows,
-new rows, changed rows, conflicts, summed tally deltas and the province's progress.
+The progress row of the province is locked first (a province's requests queue on it); a batch at or below
+its seq is a redelivery, acknowledged without effect, unless its digest differs from the one applied under
+that seq (``SEQUENCE_REUSED``). Then the index rows of every token the batches name are locked, in token
+order. The ledger (``domain.index_rules``) decides in memory, in the CPU lane for a large request
+(``cpu_lane``); then a few statements write the result: removed rows, new rows, changed rows, conflicts,
+summed tally deltas, the province's progress and the digests of the batches applied.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from exchange.service.db.pool import Connection
 from exchange.service.domain import tally
 from exchange.service.domain.index_rules import IndexLedger
 from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow
-from exchange.service.errors import ConcurrentChange, SequenceGap, TokensNotClaimed
+from exchange.service.errors import ConcurrentChange, SequenceGap, SequenceReused, TokensNotClaimed
 from exchange.service.store.rows import index_rows, lock_records, open_conflicts
 from exchange.service.store.tokens import stored
 from exchange.service.wire import EventBatch, EventsRequest, dimensions_json
@@ -70,6 +72,19 @@ INSERT INTO tally (province, dimension, code, members)
 SELECT * FROM unnest(%b::bpchar[], %b::text[], %b::text[], %b::int8[])
 ON CONFLICT (province, dimension, code) DO UPDATE SET members = tally.members + excluded.members
 """
+# A batch at or below the last applied seq is a redelivery only if it is the batch applied then.
+_REUSED_SEQ: Final = """
+SELECT u.seq FROM unnest(%b::int8[], %b::bytea[]) AS u(seq, digest)
+JOIN applied_batch AS a ON a.province = %s AND a.seq = u.seq
+WHERE a.digest <> u.digest ORDER BY u.seq LIMIT 1
+"""
+_RECORD_DIGESTS: Final = (
+    "INSERT INTO applied_batch (province, seq, digest) SELECT %s, * FROM unnest(%b::int8[], %b::bytea[])"
+)
+# A seq is reused near the head of a province's stream (a node restored from last night's backup, two nodes
+# at once); digests further back are let go, so the table stays small however long the exchange runs.
+KEPT_DIGESTS: Final = 100_000
+_FORGET_DIGESTS: Final = "DELETE FROM applied_batch WHERE province = %s AND seq <= %s"
 _ENSURE_PROGRESS: Final = "INSERT INTO province_progress (province) VALUES (%s) ON CONFLICT DO NOTHING"
 _LOCK_PROGRESS: Final = "SELECT acknowledged FROM province_progress WHERE province = %s FOR UPDATE"
 _RECORD_PROGRESS: Final = """
@@ -113,6 +128,7 @@ async def apply_events(connection: Connection, request: EventsRequest) -> Ingest
         raise ConcurrentChange("the progress row disappeared")
     acknowledged: int = record[0]
     fresh = [batch for batch in request.batches if batch.seq > acknowledged]
+    await _refuse_reused(connection, province, [batch for batch in request.batches if batch.seq <= acknowledged])
     duplicates = len(request.batches) - len(fresh)
     if not fresh:
         return Ingested(acknowledged, 0, duplicates, 0, 0, 0)
@@ -129,9 +145,34 @@ async def apply_events(connection: Connection, request: EventsRequest) -> Ingest
     await _write_conflicts(connection, decided.conflicts)
     await _add_tally(connection, decided.tally)
     await connection.execute(_RECORD_PROGRESS, (fresh[-1].seq, decided.events, province))
+    await _record_digests(connection, province, fresh)
     opened = sum(1 for conflict in decided.conflicts if conflict.id is None and conflict.open)
     resolved = sum(1 for conflict in decided.conflicts if conflict.id is not None and not conflict.open)
     return Ingested(fresh[-1].seq, len(fresh), duplicates, decided.events, opened, resolved)
+
+
+def _digests(batches: Sequence[EventBatch]) -> tuple[list[int], list[bytes]]:
+    """The seqs and digests of the batches that carry one."""
+    signed = [batch for batch in batches if batch.digest is not None]
+    return [batch.seq for batch in signed], stored(batch.digest for batch in signed if batch.digest)
+
+
+async def _refuse_reused(connection: Connection, province: str, redelivered: Sequence[EventBatch]) -> None:
+    """Refuse the request if a batch of a seq applied already carries other events than the one applied."""
+    seqs, digests = _digests(redelivered)
+    if not seqs:
+        return
+    cursor = await connection.execute(_REUSED_SEQ, (seqs, digests, province))
+    reused = await cursor.fetchone()
+    if reused is not None:
+        raise SequenceReused(reused[0])
+
+
+async def _record_digests(connection: Connection, province: str, applied: Sequence[EventBatch]) -> None:
+    seqs, digests = _digests(applied)
+    if seqs:
+        await connection.execute(_RECORD_DIGESTS, (province, seqs, digests))
+        await connection.execute(_FORGET_DIGESTS, (province, seqs[-1] - KEPT_DIGESTS))
 
 
 def _decide(records: Sequence[Sequence[Any]], conflicts: list[Conflict], fresh: Sequence[EventBatch]) -> _Decided:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 import pytest
 
+from exchange.service.store import events as events_store
 from tests.integration.exchange.conftest import PeerClient, event, person, query
 
 pytestmark = pytest.mark.anyio
@@ -29,6 +33,56 @@ async def test_a_redelivered_batch_is_skipped_and_applies_nothing_twice(
     assert await hunan.applied("43", 1, event(person(1), "43"), event(person(2), "43")) == 1
     assert query(exchange_database_url, "SELECT * FROM tally ORDER BY 1, 2, 3") == tally
     assert query(exchange_database_url, "SELECT events_applied FROM province_progress") == [(2,)]
+
+
+def signed_batch(seq: int, *events: dict[str, Any]) -> dict[str, Any]:
+    """A batch with the digest a node sends: the SHA-256 of its events."""
+    digest = hashlib.sha256(repr(events).encode()).hexdigest()  # any stable digest of the content will do
+    return {"seq": seq, "events": list(events), "digest": digest}
+
+
+async def send_signed(peer: PeerClient, *batches: dict[str, Any]) -> Any:
+    await peer.claim("43", sorted({event["token"] for batch in batches for event in batch["events"]}))
+    return await peer.post("/v1/events", {"province": "43", "batches": list(batches)})
+
+
+async def test_a_redelivered_batch_with_the_same_digest_is_acknowledged_without_effect(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    batch = signed_batch(1, event(person(1), "43"))
+    assert (await send_signed(hunan, batch)).json() == {"acknowledged": 1}
+    assert (await send_signed(hunan, batch)).json() == {"acknowledged": 1}
+    assert query(exchange_database_url, "SELECT events_applied FROM province_progress") == [(1,)]
+
+
+async def test_a_seq_reused_with_other_events_is_refused_and_changes_nothing(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    await send_signed(hunan, signed_batch(1, event(person(1), "43")))
+    before = query(exchange_database_url, "SELECT token, status, last_seq FROM identity ORDER BY token")
+    response = await send_signed(
+        hunan, signed_batch(1, event(person(2), "43")), signed_batch(2, event(person(3), "43"))
+    )
+    assert response.status_code == 409
+    assert (response.json()["error"]["code"], response.json()["error"]["seq"]) == ("SEQUENCE_REUSED", 1)
+    assert "备份" in response.json()["error"]["message"]
+    assert query(exchange_database_url, "SELECT acknowledged FROM province_progress") == [(1,)]
+    after = query(exchange_database_url, "SELECT token, status, last_seq FROM identity WHERE status <> 'claimed'")
+    assert after == [row for row in before if row[1] != "claimed"]
+
+
+async def test_a_batch_applied_without_a_digest_is_not_checked_when_sent_again(hunan: PeerClient) -> None:
+    await hunan.applied("43", 1, event(person(1), "43"))  # as batches applied before digests were kept
+    response = await send_signed(hunan, signed_batch(1, event(person(2), "43")))
+    assert response.json() == {"acknowledged": 1}
+
+
+@pytest.mark.parametrize("digest", ["ABC", "g" * 64, 7, "A" * 64])
+async def test_a_malformed_digest_is_refused_naming_the_field(hunan: PeerClient, digest: object) -> None:
+    batch = {"seq": 1, "events": [event(person(1), "43")], "digest": digest}
+    response = await send_signed(hunan, batch)
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "batches[0].digest"
 
 
 async def test_a_batch_beyond_the_next_is_refused_with_the_seq_expected(hunan: PeerClient) -> None:
@@ -103,3 +157,12 @@ async def test_events_for_people_never_claimed_are_refused_whole_with_the_tokens
     assert (error["code"], error["tokens"], error["count"]) == ("TOKEN_NOT_CLAIMED", [person(2)], 1)
     assert query(exchange_database_url, "SELECT status FROM identity") == [("claimed",)]  # nothing applied
     assert (await hunan.get("/v1/progress", province="43")).json()["acknowledged"] == 0
+
+
+async def test_only_the_latest_digests_of_a_province_are_kept(
+    hunan: PeerClient, exchange_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events_store, "KEPT_DIGESTS", 2)
+    for seq in range(1, 6):
+        await send_signed(hunan, signed_batch(seq, event(person(seq), "43")))
+    assert query(exchange_database_url, "SELECT seq FROM applied_batch ORDER BY seq") == [(4,), (5,)]
