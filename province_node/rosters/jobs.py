@@ -13,7 +13,8 @@ the process, so the database is as before, and uploading the file again does the
 
 A job runs as its uploader's account stands when it starts, not as it stood at upload: an account that was
 disabled, moved to another organisation or given a role that may not import meanwhile fails its waiting
-jobs (``NOT_PERMITTED``) and nothing of them is written.
+jobs (``NOT_PERMITTED``) and nothing of them is written; the import checks the account again before it
+commits (``uploader.py``).
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import select, update
 
-from province_node.db.tables import Account, ImportJob, Organisation, is_within
-from province_node.domain.access import Caller, Permission
+from province_node.db.tables import ImportJob, Organisation, is_within
+from province_node.domain.access import Caller, Permission, Role
 from province_node.domain.errors import DomainError, ErrorCode, NotFound, RuleViolation
 from province_node.rosters.imports import ImportRequest, import_file
 from province_node.rosters.outcome import ImportMode
 from province_node.rosters.reading import SpreadsheetError, row_count_hint
+from province_node.rosters.uploader import AccountNow, uploader_as_now
 from province_node.services import accounts
 from province_node.services.organisations import organisation_in_scope
 from province_node.services.unit_of_work import Database, UnitOfWork
@@ -66,29 +68,6 @@ INTERRUPTED_ERROR = {"code": "INTERRUPTED", "message": "导入期间节点停止
 
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
-
-
-class UploaderNoLongerPermitted(DomainError):
-    """The account that uploaded the file may no longer import it (checked when the job starts)."""
-
-    def __init__(self, why: str) -> None:
-        super().__init__(ErrorCode.NOT_PERMITTED, f"上传该文件的账号{why}，本次导入未执行，未写入任何数据")
-
-
-def _uploader_as_now(uploaded_by: Caller, found: tuple[Account, str] | None) -> Caller:
-    """The uploader as their account (with its organisation's path) stands now; ``UploaderNoLongerPermitted``
-    when it is gone, disabled, moved to another organisation or may no longer write members."""
-    if found is None:
-        raise UploaderNoLongerPermitted("已不存在")
-    account, scope_path = found
-    if account.disabled_at is not None:
-        raise UploaderNoLongerPermitted("已停用")
-    if account.organisation_id != uploaded_by.organisation_id:
-        raise UploaderNoLongerPermitted("已调整到其他组织")
-    current = accounts.caller_of(account, scope_path, uploaded_by.province)
-    if not current.can(Permission.WRITE_MEMBERS):
-        raise UploaderNoLongerPermitted("的角色已无权导入会员")
-    return current
 
 
 @dataclass
@@ -195,7 +174,11 @@ class ImportJobs:
             found = await accounts.account_and_scope(
                 UnitOfWork(Database(session), self.tenant, None), uploaded_by.account_id
             )
-        return _uploader_as_now(uploaded_by, found)
+        if found is None:
+            return uploader_as_now(uploaded_by, None)
+        account, scope_path = found
+        now = AccountNow(account.disabled_at is None, account.organisation_id, Role(account.role), scope_path)
+        return uploader_as_now(uploaded_by, now)
 
     async def _outcome(self, caller: Caller, request: ImportRequest, job_id: int) -> dict[str, Any]:
         """The job's final columns: its summary, or why it failed."""

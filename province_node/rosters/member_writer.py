@@ -28,7 +28,8 @@ import psycopg
 
 from exchange.standard import region_name
 from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType, batch_payload
-from province_node.domain.access import Caller
+from province_node.domain.access import Caller, Role
+from province_node.domain.errors import DomainError, ErrorCode, RuleViolation
 from province_node.domain.lifecycle import MembershipStatus
 from province_node.domain.masking import mask_phone, shown_in_history
 from province_node.exchange_link.claims import ChunkClaims
@@ -36,7 +37,9 @@ from province_node.exchange_link.client import ClaimOutcome
 from province_node.exchange_link.release import hold_import_claims
 from province_node.rosters.member_rows import STAGING_COLUMNS, StagedMember
 from province_node.rosters.outcome import ROW_MESSAGES, ImportMode, RowProblemCode, RowReason
+from province_node.rosters.uploader import ROLLED_BACK, AccountNow, uploader_as_now
 from province_node.security.personal_data import PersonalDataCipher
+from province_node.services.organisations import HIERARCHY_LOCK
 
 # Person columns a re-import may change (staging column = member column), and their history names.
 PERSON_COLUMNS = {
@@ -112,6 +115,17 @@ FIND_EXISTING = f"""
            ms.status, ms.joined_on, ltree2text(o.path), o.name
     FROM member m JOIN membership ms ON ms.member_id = m.id JOIN organisation o ON o.id = ms.union_id
     WHERE m.token = ANY(%s)"""
+
+
+# Checked just before the commit, under the hierarchy lock held shared: the unions written into are still
+# there and in the uploader's subtree, and the uploader may still import.
+SHARE_HIERARCHY = "SELECT pg_advisory_xact_lock_shared(%s)"
+ACCOUNT_NOW = """
+    SELECT a.disabled_at IS NULL, a.organisation_id, a.role, ltree2text(o.path)
+    FROM account a JOIN organisation o ON o.id = a.organisation_id WHERE a.id = %s"""
+UNION_GONE = """
+    SELECT name FROM organisation WHERE id = ANY(%s) AND (dissolved_at IS NOT NULL OR NOT path <@ %s::ltree)
+    ORDER BY id LIMIT 1"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,8 +387,17 @@ class MemberWriter:
         )
 
     def finish(self, *, keep: bool, details: dict[str, object]) -> bool:
-        """Commit (writing one audit entry) when ``keep`` and the mode allows, else roll back; True if kept."""
+        """Commit (writing one audit entry) when ``keep`` and the mode allows, else roll back; True if kept.
+
+        Before committing, with the hierarchy lock held shared (no union is dissolved or moved until the
+        commit), the import checks that what it started from still holds; when not it rolls back and raises.
+        """
         if keep and self.keeping:
+            try:
+                self._confirm_still_permitted()
+            except DomainError:
+                self.connection.rollback()
+                raise
             self.connection.execute(
                 """INSERT INTO audit_log (account_id, action, target_type, details)
                    VALUES (%(actor)s::bigint, 'members_imported', 'import', %(details)s::jsonb)""",
@@ -384,6 +407,20 @@ class MemberWriter:
             return True
         self.connection.rollback()
         return False
+
+    def _confirm_still_permitted(self) -> None:
+        """Raise when the uploader may no longer import, or a union written into was dissolved or moved out
+        of the uploader's subtree while the import ran."""
+        self.connection.execute(SHARE_HIERARCHY, (HIERARCHY_LOCK,))
+        found = self.connection.execute(ACCOUNT_NOW, (self.scope.caller.account_id,)).fetchone()
+        now = AccountNow(found[0], found[1], Role(found[2]), found[3]) if found else None
+        uploader = uploader_as_now(self.scope.caller, now, outcome=ROLLED_BACK)
+        gone = self.connection.execute(UNION_GONE, (sorted(self._unions), uploader.scope_path)).fetchone()
+        if gone is not None:
+            raise RuleViolation(
+                ErrorCode.ORG_DISSOLVED,
+                f"导入期间工会「{gone[0]}」已撤销或已不在您的管辖范围内，{ROLLED_BACK}，未写入任何数据",
+            )
 
 
 def _code(value: object) -> str | None:

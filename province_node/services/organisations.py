@@ -23,7 +23,7 @@ from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
 
 # Union types that may hold members directly (not a 地方总工会 or 产业工会 federation).
 MEMBER_HOLDING_UNION_TYPES = frozenset({"1", "2", "3"})
-_HIERARCHY_LOCK = 4242_0001
+HIERARCHY_LOCK = 4242_0001  # the advisory lock key; bulk imports take it shared too (``rosters.member_writer``)
 _FIELDS = ("name", "unionType", "orgLevel", "creditCode", "foundedOn", "termStart", "termEnd", "leader", "phone")
 _COLUMNS = {
     "name": "name",
@@ -43,13 +43,13 @@ def _now() -> datetime.datetime:
 
 
 async def _lock_hierarchy(uow: UnitOfWork) -> None:
-    await uow.db.execute(select(func.pg_advisory_xact_lock(_HIERARCHY_LOCK)))
+    await uow.db.execute(select(func.pg_advisory_xact_lock(HIERARCHY_LOCK)))
 
 
 async def share_hierarchy(uow: UnitOfWork) -> None:
     """Hold the hierarchy lock shared until the transaction ends: member writes go on side by side, but
     never while an organisation is being dissolved, moved or created (those hold it exclusively)."""
-    await uow.db.execute(select(func.pg_advisory_xact_lock_shared(_HIERARCHY_LOCK)))
+    await uow.db.execute(select(func.pg_advisory_xact_lock_shared(HIERARCHY_LOCK)))
 
 
 async def organisation_in_scope(uow: UnitOfWork, organisation_id: int, *, lock: bool = False) -> Organisation:

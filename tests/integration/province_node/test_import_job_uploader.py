@@ -22,7 +22,8 @@ from tests.integration.province_node.world import World
 pytestmark = pytest.mark.anyio
 
 
-async def _clerk(world: World) -> Caller:
+async def furong_clerk_caller(world: World) -> Caller:
+    """fr_clerk as a caller of the use cases, read from the account."""
     uow = world.uow(None)
     try:
         return await caller_by_username(uow, "fr_clerk")
@@ -30,7 +31,8 @@ async def _clerk(world: World) -> Caller:
         await uow.db.session.close()
 
 
-async def _disable(world: World, clerk: Caller) -> None:
+async def disable_clerk(world: World, clerk: Caller) -> None:
+    """The city's administrator disables ``clerk``'s account, as the node's service does."""
     uow = world.uow(world.caller(world.city))
     try:
         await disable_account(uow, clerk.account_id, "离职")
@@ -64,12 +66,12 @@ async def _queued_job(world: World, jobs: ImportJobs, clerk: Caller, content: by
 
 
 @pytest.mark.parametrize(
-    ("revoke", "why"), [(_disable, "已停用"), (_make_viewer, "无权导入")], ids=["disabled", "made-viewer"]
+    ("revoke", "why"), [(disable_clerk, "已停用"), (_make_viewer, "无权导入")], ids=["disabled", "made-viewer"]
 )
 async def test_a_queued_import_whose_uploader_lost_the_right_to_import_fails_and_writes_nothing(
     world: World, tmp_path: Path, revoke: Callable[[World, Caller], Awaitable[None]], why: str
 ) -> None:
-    clerk = await _clerk(world)
+    clerk = await furong_clerk_caller(world)
     jobs = ImportJobs(world.tenant, tmp_path / "imports")
     content = furong_roster(world, tmp_path, 3)
     async with jobs._turns:  # another import holds the tenant's only turn: this one waits, queued
@@ -87,7 +89,7 @@ async def test_a_queued_import_whose_uploader_lost_the_right_to_import_fails_and
 
 
 async def test_a_queued_import_whose_uploader_may_still_import_runs(world: World, tmp_path: Path) -> None:
-    clerk = await _clerk(world)
+    clerk = await furong_clerk_caller(world)
     jobs = ImportJobs(world.tenant, tmp_path / "imports")
     job_id = await _queued_job(world, jobs, clerk, furong_roster(world, tmp_path, 3))
     await jobs.wait()
