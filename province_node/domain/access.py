@@ -98,6 +98,15 @@ class Caller:
         """True when the organisation at ``path`` is in the caller's subtree."""
         return path_in_subtree(path, self.scope_path)
 
+    def may_manage_account(self, path: str, role: Role) -> bool:
+        """Whether the caller may reset or disable an account of ``role`` at the organisation at ``path``: any
+        of its subtree but a fellow administrator of its own organisation, whom the level above manages (so no
+        administrator can take over a peer's account). At the province root there is no level above."""
+        if not self.governs(path):
+            return False
+        fellow_admin = role is Role.ADMIN and path == self.scope_path
+        return not fellow_admin or "." not in path
+
     def may_grant(self, role: Role) -> bool:
         """An account may create accounts of its own role or below, never above."""
         return _RANK[role] <= _RANK[self.role]

@@ -267,25 +267,23 @@ async def create_account(
     return IssuedPassword(account=account, initial_password=password)
 
 
-async def account_in_scope(uow: UnitOfWork, account_id: int) -> Account:
-    """An account whose organisation is in the caller's subtree; ``NotFound`` otherwise."""
-    row = (
-        await uow.db.execute(
-            select(Account, Organisation.path)
-            .join(Organisation, Organisation.id == Account.organisation_id)
-            .where(Account.id == account_id)
-        )
-    ).first()
-    if row is None or not uow.caller.governs(row.path):
+async def managed_account(uow: UnitOfWork, account_id: int) -> Account:
+    """An account the caller may reset or disable (``Caller.may_manage_account``): ``NotFound`` outside its
+    subtree, ``NOT_PERMITTED`` for a fellow administrator of its organisation. The caller's own account is
+    left to the callers, which say why it cannot be managed this way."""
+    found = await account_and_scope(uow, account_id)
+    if found is None or not uow.caller.governs(found[1]):
         raise NotFound("账号")
-    account: Account = row.Account
+    account, path = found
+    if account.id != uow.caller.account_id and not uow.caller.may_manage_account(path, Role(account.role)):
+        raise RuleViolation(ErrorCode.NOT_PERMITTED, "同一组织的管理员账号由上级工会管理，请联系上级工会办理")
     return account
 
 
 async def disable_account(uow: UnitOfWork, account_id: int, reason: str) -> Account:
     """Disable an account of the caller's subtree at once: its tokens stop working."""
     uow.caller.require(Permission.MANAGE_ACCOUNTS)
-    account = await account_in_scope(uow, account_id)
+    account = await managed_account(uow, account_id)
     if account.id == uow.caller.account_id:
         raise RuleViolation(ErrorCode.NOT_PERMITTED, "不能停用本人正在使用的账号，请由上级工会办理")
     if account.disabled_at is None:
@@ -300,7 +298,7 @@ async def disable_account(uow: UnitOfWork, account_id: int, reason: str) -> Acco
 async def reset_password(uow: UnitOfWork, account_id: int) -> IssuedPassword:
     """Give an account of the caller's subtree a new initial password, to be changed at next login."""
     uow.caller.require(Permission.MANAGE_ACCOUNTS)
-    account = await account_in_scope(uow, account_id)
+    account = await managed_account(uow, account_id)
     if account.id == uow.caller.account_id:
         raise RuleViolation(ErrorCode.NOT_PERMITTED, "请用“修改密码”更改本人的密码")
     password = initial_password()

@@ -118,7 +118,10 @@ class AccountMutations:
         )
 
     @strawberry.mutation(
-        description="Disable an account of your subtree at once (an administrator who leaves).",
+        description=(
+            "Disable an account of your subtree at once (an administrator who leaves); a fellow administrator "
+            "of your organisation is disabled by the level above (NOT_PERMITTED)."
+        ),
         extensions=allowed(Permission.MANAGE_ACCOUNTS),
     )
     async def disable_account(self, info: Info, id: strawberry.ID, reason: str) -> AccountResult:
@@ -130,7 +133,10 @@ class AccountMutations:
         )
 
     @strawberry.mutation(
-        description="Give an account of your subtree a new initial password, to be changed at next login.",
+        description=(
+            "Give an account of your subtree a new initial password, to be changed at next login; a fellow "
+            "administrator of your organisation is reset by the level above (NOT_PERMITTED)."
+        ),
         extensions=allowed(Permission.MANAGE_ACCOUNTS),
     )
     async def reset_account_password(self, info: Info, id: strawberry.ID) -> AccountIssueResult:

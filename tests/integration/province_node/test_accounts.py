@@ -18,6 +18,7 @@ from tests.integration.province_node.conftest import (
     GraphQLClient,
     database_snapshot,
     gid,
+    issued_account,
     scalar,
     wait_for_lock_waiters,
 )
@@ -38,7 +39,8 @@ CREATE_ACCOUNT = """mutation($org: ID!, $username: String!, $role: Role!) {
 DISABLE_ACCOUNT = """mutation($id: ID!) { disableAccount(id: $id, reason: "离职") {
     __typename ... on AccountSaved { account { username disabled } } ... on Error { code message } } }"""
 RESET_PASSWORD = """mutation($id: ID!) { resetAccountPassword(id: $id) {
-    __typename ... on AccountIssued { initialPassword account { mustChangePassword } } ... on Error { code } } }"""
+    __typename ... on AccountIssued { initialPassword account { mustChangePassword } }
+    ... on Error { code message } } }"""
 ME = "{ me { username role mustChangePassword organisation { name } } }"
 MEMBERS = "{ members { totalCount } }"
 
@@ -287,6 +289,33 @@ async def test_a_reset_unlocks_a_locked_account(
         await login(anonymous, "fr_clerk", "Wrong-password-1")
     reset = (await city_admin.data(RESET_PASSWORD, {"id": await account_id(world, "fr_clerk")}))["resetAccountPassword"]
     assert (await login(anonymous, "fr_clerk", reset["initialPassword"]))["__typename"] == "LoginSuccess"
+
+
+async def test_a_county_admin_can_neither_reset_nor_disable_a_fellow_admin_of_the_county(
+    world: World, city_admin: GraphQLClient, anonymous: GraphQLClient, furong_admin: GraphQLClient
+) -> None:
+    await issued_account(city_admin, anonymous, world.furong.id, "fr_admin2", "ADMIN")
+    fellow = {"id": await account_id(world, "fr_admin2")}
+    reset = (await furong_admin.data(RESET_PASSWORD, fellow))["resetAccountPassword"]
+    disabled = (await furong_admin.data(DISABLE_ACCOUNT, fellow))["disableAccount"]
+    assert (reset["code"], disabled["code"]) == ("NOT_PERMITTED", "NOT_PERMITTED")
+    assert "上级工会" in reset["message"]
+    assert (await login(anonymous, "fr_admin2", NEW_PASSWORD))["__typename"] == "LoginSuccess"
+
+
+async def test_the_level_above_resets_a_county_admin(
+    world: World, city_admin: GraphQLClient, anonymous: GraphQLClient, furong_admin: GraphQLClient
+) -> None:
+    reset = (await city_admin.data(RESET_PASSWORD, {"id": await account_id(world, "fr_admin")}))["resetAccountPassword"]
+    assert reset["account"] == {"mustChangePassword": True}
+
+
+async def test_admins_of_the_province_root_reset_each_other(
+    world: World, province_admin: GraphQLClient, anonymous: GraphQLClient
+) -> None:
+    await issued_account(province_admin, anonymous, world.root.id, "hn_admin2", "ADMIN")
+    reset = await province_admin.data(RESET_PASSWORD, {"id": await account_id(world, "hn_admin2")})
+    assert reset["resetAccountPassword"]["account"] == {"mustChangePassword": True}
 
 
 async def test_a_token_of_hunan_is_refused_by_hubei(world: World, furong_clerk: GraphQLClient) -> None:

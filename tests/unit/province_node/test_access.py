@@ -88,3 +88,22 @@ def test_a_path_is_in_its_own_subtree_but_not_in_one_that_merely_shares_its_firs
 )
 def test_an_account_may_grant_its_own_role_or_below_never_above(granter: Role, role: Role, allowed: bool) -> None:
     assert caller(granter).may_grant(role) is allowed
+
+
+@pytest.mark.parametrize(
+    ("path", "role", "may"),
+    [
+        ("1.2", Role.CLERK, True),  # a clerk of its own organisation
+        ("1.2.5", Role.ADMIN, True),  # an administrator below
+        ("1.2", Role.ADMIN, False),  # a fellow administrator: the level above manages them
+        ("1.3", Role.CLERK, False),  # outside the subtree
+    ],
+)
+def test_an_admin_manages_the_accounts_of_its_subtree_but_not_its_fellow_admins(
+    path: str, role: Role, may: bool
+) -> None:
+    assert caller(Role.ADMIN).may_manage_account(path, role) is may
+
+
+def test_administrators_of_the_province_root_manage_each_other_having_no_level_above() -> None:
+    assert caller(Role.ADMIN, scope_path="1").may_manage_account("1", Role.ADMIN)
