@@ -8,8 +8,8 @@ above a limit, with ``extensions.code`` ``QUERY_TOO_COSTLY``.
 How a list is sized:
 - a field with a ``first`` argument: that many (the argument's literal, its default, or for a variable the
   largest page there is); a connection passes its ``first`` on to its ``edges``;
-- any other list: the size the schema's owner expects of it (``list_sizes``, by ``Type.field``), else
-  ``default_list_size``.
+- any other list: the size the schema's owner expects of it (``ListSizes.expected``, by ``Type.field``),
+  else ``ListSizes.default_list``.
 
 Each object in the answer counts one; scalar fields count nothing (the token limit bounds them). Fragments
 count where they are spread, as many times as they are spread.

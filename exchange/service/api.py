@@ -17,7 +17,7 @@ from exchange.service.auth import Authenticator, acting_for, gateway_only, readi
 from exchange.service.cpu_lane import run_in_lane
 from exchange.service.db.pool import Pool, in_transaction
 from exchange.service.domain.claims import ClaimOutcome
-from exchange.service.errors import RequestTooLarge, SequenceGap
+from exchange.service.errors import SequenceGap
 from exchange.service.metrics import ExchangeMetrics
 from exchange.service.store import reads
 from exchange.service.store.claims import claim
@@ -38,11 +38,10 @@ class Json(JSONResponse):
 class ExchangeApi:
     """The ``/v1`` endpoints over one pool, one authenticator and one set of metrics."""
 
-    def __init__(self, pool: Pool, authenticator: Authenticator, metrics: ExchangeMetrics, largest_body: int) -> None:
+    def __init__(self, pool: Pool, authenticator: Authenticator, metrics: ExchangeMetrics) -> None:
         self.pool = pool
         self.auth = authenticator
         self.metrics = metrics
-        self.largest_body = largest_body
 
     def routes(self) -> list[Route]:
         """The routes of every endpoint, timed by endpoint."""
@@ -75,19 +74,7 @@ class ExchangeApi:
         return peer
 
     async def _document(self, request: Request) -> Any:
-        return wire.parse_json(await self._body(request))
-
-    async def _body(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.largest_body:
-            raise RequestTooLarge(self.largest_body)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.largest_body:
-                raise RequestTooLarge(self.largest_body)
-            chunks.append(chunk)
-        return b"".join(chunks)
+        return wire.parse_json(await request.body())
 
     # -- endpoints ---------------------------------------------------------------------------------
 
@@ -113,7 +100,7 @@ class ExchangeApi:
     async def events(self, request: Request) -> Response:
         """``POST /v1/events``."""
         peer = await self._peer(request)
-        body = await self._body(request)
+        body = await request.body()  # at most the app's largest body (``BodySizeLimit``)
         asked = await run_in_lane(
             lambda: wire.events_request(wire.parse_json(body)), small=len(body) < SMALL_REQUEST_BYTES
         )

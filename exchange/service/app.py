@@ -28,10 +28,11 @@ from exchange.service.api import ExchangeApi, Json
 from exchange.service.auth import Authenticator
 from exchange.service.db import migrate
 from exchange.service.db.pool import create_pool
-from exchange.service.errors import ConcurrentChange, Refusal
+from exchange.service.errors import ConcurrentChange, Refusal, RequestTooLarge
 from exchange.service.metrics import ExchangeMetrics
 from exchange.service.settings import ExchangeSettings
 from exchange.service.store import reads
+from unionfed.request_size import BodySizeLimit
 
 _log = logging.getLogger(__name__)
 VERSION = "0.1.0"
@@ -90,7 +91,7 @@ def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Star
     """The exchange app over the database of ``settings`` (its schema checked at startup unless told not)."""
     pool = create_pool(settings.database_url, settings.pool_size)
     metrics = ExchangeMetrics()
-    api = ExchangeApi(pool, Authenticator(pool, settings.peer_cache_seconds), metrics, settings.largest_request_bytes)
+    api = ExchangeApi(pool, Authenticator(pool, settings.peer_cache_seconds), metrics)
 
     async def healthz(request: Request) -> Response:
         try:
@@ -116,8 +117,13 @@ def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Star
         finally:
             await pool.close()
 
+    def too_large() -> Response:
+        refusal = RequestTooLarge(settings.largest_request_bytes)
+        _log.warning("refused a request body over %s bytes: %s", settings.largest_request_bytes, refusal.code)
+        return Json(refusal.body(), status_code=refusal.status)
+
     routes = [Route("/healthz", healthz), Route("/metrics", metrics_endpoint), *api.routes()]
-    return Starlette(
+    app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={
@@ -129,3 +135,5 @@ def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Star
             Exception: _unexpected,
         },
     )
+    app.add_middleware(BodySizeLimit, largest=settings.largest_request_bytes, refusal=too_large)
+    return app

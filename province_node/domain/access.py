@@ -61,6 +61,11 @@ PERMISSION_ACTIONS: dict[Permission, str] = {
 NATIONAL_ACCOUNT_ID = 0  # a national caller, forwarded by the gateway, has no account row in this province
 
 
+def is_province_root(path: str) -> bool:
+    """True for the path of the province's root organisation, the one with no organisation above it."""
+    return "." not in path
+
+
 def path_in_subtree(path: str, root: str) -> bool:
     """True when ``path`` is ``root`` or a descendant of it (paths are dot-separated id chains)."""
     return path == root or path.startswith(root + ".")
@@ -105,7 +110,7 @@ class Caller:
         if not self.governs(path):
             return False
         fellow_admin = role is Role.ADMIN and path == self.scope_path
-        return not fellow_admin or "." not in path
+        return not fellow_admin or is_province_root(path)
 
     def may_grant(self, role: Role) -> bool:
         """An account may create accounts of its own role or below, never above."""

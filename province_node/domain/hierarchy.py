@@ -6,7 +6,7 @@ is a path prefix and moving a subtree rewrites one prefix.
 
 from __future__ import annotations
 
-from province_node.domain.access import Caller, path_in_subtree
+from province_node.domain.access import Caller, is_province_root, path_in_subtree
 from province_node.domain.errors import ErrorCode, RuleViolation
 
 
@@ -22,7 +22,7 @@ def check_move(caller: Caller, path: str, new_parent_path: str) -> None:
     never moves, an account cannot move its own organisation out from under its parent, and nothing
     moves under itself or its own descendants (that would cut the subtree off from the root).
     """
-    if "." not in path:
+    if is_province_root(path):
         raise RuleViolation(ErrorCode.ORG_MOVE_ROOT, "省级工会是隶属关系的根，不能调整")
     if path == caller.scope_path:
         raise RuleViolation(ErrorCode.ORG_OWN_ROOT, "不能调整本账号所在工会自身的隶属关系，请由上级工会办理")

@@ -28,7 +28,7 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Final
 
 import anyio
 from sqlalchemy import text
@@ -61,11 +61,16 @@ WITH last AS (SELECT greatest(coalesce(max(seq), 0), :applied) AS seq FROM outbo
               WHERE seq IS NULL ORDER BY id LIMIT :limit)
 UPDATE outbox SET seq = last.seq + todo.n FROM todo, last WHERE outbox.id = todo.id
 """)
-# The digest lets the exchange tell a redelivery of a batch from other events under a reused seq. jsonb's
-# text form is canonical, so the same stored batch always gives the same digest.
+# The next batches to send: as many as one request takes (the first whatever its size), their payloads read
+# and hashed for those only. The digest lets the exchange tell a redelivery of a batch from other events under
+# a reused seq; jsonb's text form is canonical, so the same stored batch always gives the same digest.
 _UNSENT = text("""
-SELECT seq, event_count, payload, encode(sha256(convert_to((payload -> 'events')::text, 'UTF8')), 'hex') FROM outbox
-WHERE seq IS NOT NULL AND sent_at IS NULL AND seq > :after ORDER BY seq LIMIT :limit
+WITH waiting AS (SELECT id, seq, event_count FROM outbox
+                 WHERE seq IS NOT NULL AND sent_at IS NULL AND seq > :after ORDER BY seq LIMIT :batches),
+     next AS (SELECT id, row_number() OVER (ORDER BY seq) AS n, sum(event_count) OVER (ORDER BY seq) AS through
+              FROM waiting)
+SELECT o.seq, o.payload, encode(sha256(convert_to((o.payload -> 'events')::text, 'UTF8')), 'hex')
+FROM next JOIN outbox o ON o.id = next.id WHERE next.n = 1 OR next.through <= :events ORDER BY o.seq
 """)
 _MEASURE = text("""
 SELECT (SELECT coalesce(sum(event_count), 0) FROM outbox WHERE sent_at IS NULL),
@@ -254,15 +259,10 @@ class OutboxRelay:
     async def deliver(self) -> int:
         """Send the next unsent rows in one request; the number of events the exchange acknowledged."""
         after = self.state.acknowledged or 0
+        asked = {"after": after, "batches": BATCHES_PER_REQUEST, "events": EVENTS_PER_REQUEST}
         async with self.tenant.engine.connect() as connection:
-            rows = (await connection.execute(_UNSENT, {"after": after, "limit": BATCHES_PER_REQUEST})).all()
-        batches: list[dict[str, Any]] = []
-        events = 0
-        for seq, count, payload, digest in rows:
-            if batches and events + count > EVENTS_PER_REQUEST:
-                break
-            batches.append({"seq": seq, "events": payload["events"], "digest": digest})
-            events += count
+            rows = (await connection.execute(_UNSENT, asked)).all()
+        batches = [{"seq": seq, "events": payload["events"], "digest": digest} for seq, payload, digest in rows]
         if not batches:
             return 0
         try:

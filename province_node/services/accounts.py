@@ -12,7 +12,7 @@ import secrets
 import string
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from province_node.db.tables import Account, Organisation
 from province_node.domain.access import Caller, Permission, Role
@@ -77,28 +77,21 @@ async def authenticate(uow: UnitOfWork, bearer: str) -> Caller:
     return caller_of(account, scope_path, tenant.province)
 
 
+def _with_scope() -> Select[Account, str]:
+    """Accounts with their organisation's path (the subtree each governs)."""
+    return select(Account, Organisation.path).join(Organisation, Organisation.id == Account.organisation_id)
+
+
 async def account_and_scope(uow: UnitOfWork, account_id: int) -> tuple[Account, str] | None:
     """The account as it stands now and its organisation's path (the subtree it governs), if it exists."""
-    row = (
-        await uow.db.execute(
-            select(Account, Organisation.path)
-            .join(Organisation, Organisation.id == Account.organisation_id)
-            .where(Account.id == account_id)
-        )
-    ).first()
+    row = (await uow.db.execute(_with_scope().where(Account.id == account_id))).first()
     return (row.Account, row.path) if row is not None else None
 
 
 async def caller_by_username(uow: UnitOfWork, username: str) -> Caller:
     """The caller an enabled account stands for, without a login: for tasks run by the node's operator on the
     node's own machine (``unionfed export --as``); ``NotFound`` for an unknown or disabled account."""
-    row = (
-        await uow.db.execute(
-            select(Account, Organisation.path)
-            .join(Organisation, Organisation.id == Account.organisation_id)
-            .where(_username_is(username), Account.disabled_at.is_(None))
-        )
-    ).first()
+    row = (await uow.db.execute(_with_scope().where(_username_is(username), Account.disabled_at.is_(None)))).first()
     if row is None:
         raise NotFound("账号")
     return caller_of(row.Account, row.path, uow.tenant.province)

@@ -327,11 +327,11 @@ async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, o
     audit.record(uow, audit.AuditAction.MEMBER_UPDATED, target_type="member", target_ids=[member.id],
                  details={"fields": sorted(changed)})  # fmt: skip
     try:
-        await uow.commit()
-    except UniqueViolation:
+        await _commit_change(uow)
+    except ConcurrentChange:
         if previous_token is not None and await _token_taken(uow, token):  # registered by someone a moment ago
             raise await _where_is(uow, token) from None
-        raise ConcurrentChange from None
+        raise
     return row
 
 

@@ -153,8 +153,8 @@ async def apply_events(connection: Connection, request: EventsRequest) -> Ingest
 
 def _digests(batches: Sequence[EventBatch]) -> tuple[list[int], list[bytes]]:
     """The seqs and digests of the batches that carry one."""
-    signed = [batch for batch in batches if batch.digest is not None]
-    return [batch.seq for batch in signed], stored(batch.digest for batch in signed if batch.digest)
+    signed = [(batch.seq, batch.digest) for batch in batches if batch.digest is not None]
+    return [seq for seq, _ in signed], stored(digest for _, digest in signed)
 
 
 async def _refuse_reused(connection: Connection, province: str, redelivered: Sequence[EventBatch]) -> None:

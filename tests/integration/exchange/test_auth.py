@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 
 import httpx
 import psycopg
@@ -80,8 +81,14 @@ async def test_a_body_that_is_not_json_is_refused(hunan: PeerClient) -> None:
     assert await code_of(response) == (422, "REQUEST_INVALID")
 
 
-async def test_a_body_over_sixteen_megabytes_is_refused(hunan: PeerClient) -> None:
-    response = await hunan.http.post("/v1/events", content=b" " * (16 * 1024**2 + 1), headers=hunan.headers())
+@pytest.mark.parametrize("declared", [True, False], ids=["with its length", "chunked"])
+async def test_a_body_over_sixteen_megabytes_is_refused(hunan: PeerClient, declared: bool) -> None:
+    body = b" " * (16 * 1024**2 + 1)
+
+    async def chunked() -> AsyncIterator[bytes]:
+        yield body
+
+    response = await hunan.http.post("/v1/events", content=body if declared else chunked(), headers=hunan.headers())
     assert await code_of(response) == (413, "REQUEST_TOO_LARGE")
 
 
