@@ -19,7 +19,8 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
 
 from exchange.standard import MemberVerdict, identity_token, region_name, validate_member
 from exchange.standard.events import MemberDimensions, MemberEvent, MemberEventType, batch_payload
@@ -86,9 +87,10 @@ class DuplicateMember(DomainError):
 
 
 async def _claimed_nationally(uow: UnitOfWork, token: str) -> bool:
-    """Claim the person at the exchange before registering them: False when granted (or the node runs
-    alone), True when the exchange could not answer (the member is kept as active-pending-check and claimed
-    again by the relay); ``DuplicateMember`` when another province holds them."""
+    """Claim the person at the exchange before making them a current member here (registering, rejoining,
+    correcting their ID): False when granted (or the node runs alone), True when the exchange could not
+    answer (the member is kept as active-pending-check and claimed again by the relay); ``DuplicateMember``
+    when another province holds them."""
     client = uow.tenant.exchange
     if client is None:
         return False
@@ -100,6 +102,19 @@ async def _claimed_nationally(uow: UnitOfWork, token: str) -> bool:
     if answer.outcome is ClaimOutcome.CONFLICT and answer.province:
         raise DuplicateMember(region_name(answer.province + "0000") or answer.province, None, province=answer.province)
     return False
+
+
+async def _keep_pending_check(uow: UnitOfWork, member_id: int) -> None:
+    """Mark the member active-pending-check: the relay claims them again once the exchange answers. A
+    check left from before (a conflict of an earlier membership or ID) gives way to it."""
+    await uow.db.execute(
+        insert(IdentityCheck)
+        .values(member_id=member_id, state="pending", province=None)
+        .on_conflict_do_update(
+            index_elements=[IdentityCheck.member_id],
+            set_={"state": "pending", "province": None, "since": func.now(), "checked_at": None},
+        )
+    )
 
 
 class ConcurrentChange(RuleViolation):
@@ -261,7 +276,7 @@ async def register_member(uow: UnitOfWork, record: Mapping[str, object]) -> Memb
     )
     uow.db.add(membership)
     if pending_check:
-        uow.db.add(IdentityCheck(member_id=member.id, state="pending"))
+        await _keep_pending_check(uow, member.id)
     row = MemberRow(member, membership)
     await _record_change(
         uow,
@@ -312,6 +327,8 @@ async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, o
     if token != member.token:
         if await _token_taken(uow, token):
             raise await _where_is(uow, token)
+        if await _claimed_nationally(uow, token):
+            await _keep_pending_check(uow, member.id)
         previous_token, member.token = member.token, token
     for field, column in PERSON_COLUMNS.items():
         setattr(member, column, verdict.values.get(field))
@@ -364,6 +381,8 @@ async def change_status(
     after = next_status(before, change, end_reason)
     if change is StatusChange.REJOIN:
         await _member_union(uow, membership.union_id)  # the union must still take members
+        if await _claimed_nationally(uow, row.member.token):  # they may have joined elsewhere since
+            await _keep_pending_check(uow, row.member.id)
     membership.status = after.value
     recorded_reason = end_reason_of(change, end_reason)
     membership.end_reason = recorded_reason.value if recorded_reason else None
