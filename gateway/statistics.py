@@ -1,13 +1,17 @@
 """National statistics: the question sent to every province node (or one, for a drill-down), their partial
 counts merged, what is missing said, and distinct persons taken from the exchange.
 
-A province that cannot answer now is served from its last good answer to the same question, marked
-stale, when there is one; otherwise it is missing, with the reason. The answer is ``complete`` only when
+Each province's last good answer to each question is kept with the node's tag for it, and the question is
+sent with that tag: a node whose counted data has not changed says so (304) instead of answering again, and
+the kept answer is used as current. A province that cannot answer now is served from its last good answer,
+marked stale, when there is one; otherwise it is missing, with the reason. The answer is ``complete`` only when
 every province asked answered now.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -87,7 +91,7 @@ def partial_counts(province: str, answer: NodeAnswer, asked: Sequence[str]) -> P
         dimensions = tuple(str(d) for d in statistics["dimensions"])
         if dimensions != tuple(asked) or any(tuple(k.dimension for k in row.keys) != dimensions for row in rows):
             raise ValueError(f"grouped by {dimensions}, not {tuple(asked)}")
-        return PartialCounts(province=province, dimensions=dimensions, rows=rows, as_of=str(statistics["asOf"]))
+        return PartialCounts(province, dimensions, rows, as_of=str(statistics["asOf"]), tag=answer.tag)
     except (KeyError, TypeError, ValueError) as exc:
         raise ProvinceUnavailable(
             province, ErrorCode.NODE_BAD_RESPONSE, f"{province_name(province)}节点返回的统计结果无法识别"
@@ -101,6 +105,11 @@ def _count(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError(f"not a count: {value!r}")
     return value
+
+
+def _now() -> str:
+    """The time now as nodes give ``asOf`` (ISO 8601, UTC, seconds)."""
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 def _question(group_by: Sequence[str], member_filter: Mapping[str, Any] | None) -> Hashable:
@@ -126,7 +135,11 @@ async def national_counts(
 
     async def ask(client: NodeClient) -> PartialCounts:
         identity = federation.forwarded_identity(caller, client.province)
-        answer = await client.execute(NODE_STATISTICS, variables, identity=identity)
+        held = federation.last_known.recall(client.province, question)
+        tag = held.tag if held is not None else None
+        answer = await client.execute(NODE_STATISTICS, variables, identity=identity, tag=tag)
+        if answer.unchanged and held is not None:  # the node confirmed the counts held: they are current
+            return dataclasses.replace(held, as_of=_now())
         return partial_counts(client.province, answer, group_by)
 
     outcomes = await ask_every_node(clients, ask)

@@ -16,6 +16,8 @@ import logging
 from collections.abc import AsyncIterator
 
 import anyio
+import strawberry.types
+from cross_web import AsyncHTTPRequestAdapter
 from graphql import ExecutionResult
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -25,10 +27,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema import BaseSchema
 
+from province_node.api import answer_tags
 from province_node.api.context import Context, authenticate_bearer
 from province_node.api.schema import build_schema
 from province_node.db import migrate
@@ -39,6 +42,7 @@ from province_node.rosters.jobs import LARGEST_UPLOAD_BYTES, ImportJobs
 from province_node.rosters.routes import RosterFiles
 from province_node.services import audit
 from province_node.services.rollup_folding import RollupFolding
+from province_node.services.statistics_version import statistics_version
 from province_node.services.unit_of_work import Database, UnitOfWork
 from province_node.settings import NodeSettings
 from province_node.tenant import Tenant, open_tenant
@@ -54,12 +58,21 @@ RELAY_STOP_SECONDS = 10.0  # a relay or fold still busy this long after shutdown
 class TenantGraphQL(GraphQL[Context, None]):
     """The GraphQL endpoint of one province tenant."""
 
-    def __init__(self, tenant: Tenant, imports: ImportJobs, schema: BaseSchema, *, graphql_ide: GraphQL_IDE | None):
+    def __init__(
+        self,
+        tenant: Tenant,
+        imports: ImportJobs,
+        schema: BaseSchema,
+        *,
+        graphql_ide: GraphQL_IDE | None,
+        metrics: NodeMetrics,
+    ):
         # Uploads are safe to enable: logins travel in a Bearer header, never a cookie, so no cross-site form
         # can upload on a clerk's behalf.
         super().__init__(schema, graphql_ide=graphql_ide, multipart_uploads_enabled=True)
         self.tenant = tenant
         self.imports = imports
+        self.not_modified = metrics.not_modified.labels(tenant.province)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -100,6 +113,40 @@ class TenantGraphQL(GraphQL[Context, None]):
         )
         request.state.context = context
         return context
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> strawberry.types.ExecutionResult:
+        """Execute the operation, unless it asks again for a statistics answer whose tag the caller brings and
+        which nothing has changed since (``api.answer_tags``): that is answered 304 without executing it."""
+        caller = context.caller if context.auth_problem is None else None
+        asked = answer_tags.tag_asked(request.headers.get("if-none-match")) if caller else []
+        if caller and asked:
+            version = context.statistics_version_read = await statistics_version(context.uow)
+            tag = answer_tags.answer_tag(caller, request_data, context.uow.today, version)
+            if tag in asked:
+                self.not_modified.inc()
+                sub_response.status_code = answer_tags.NOT_MODIFIED
+                sub_response.headers["etag"] = tag
+                return strawberry.types.ExecutionResult(data=None, errors=None)
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+        tagged = answer_tags.tagged_version(list(result.data or {}), context.statistics_versions)
+        if caller and tagged is not None and not result.errors:
+            sub_response.headers["etag"] = answer_tags.answer_tag(caller, request_data, context.uow.today, tagged)
+        return result
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        if sub_response.status_code == answer_tags.NOT_MODIFIED:  # no body: the caller's answer still holds
+            return Response(status_code=answer_tags.NOT_MODIFIED, headers={"etag": sub_response.headers["etag"]})
+        return super().create_response(response_data, sub_response)
 
     async def process_result(  # type: ignore[override]
         self, request: Request, result: ExecutionResult
@@ -204,7 +251,7 @@ def create_app(settings: NodeSettings, *, check_schema: bool = True) -> Starlett
     routes += [
         Route(
             f"/p/{tenant.province}/graphql",
-            TenantGraphQL(tenant, imports[tenant.province], schema, graphql_ide=ide),
+            TenantGraphQL(tenant, imports[tenant.province], schema, graphql_ide=ide, metrics=metrics),
             methods=["GET", "POST"],
         )
         for tenant in tenants

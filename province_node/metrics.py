@@ -37,6 +37,12 @@ class NodeMetrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.not_modified = Counter(
+            "unionfed_graphql_not_modified_total",
+            "Statistics questions answered 304: the asker's tagged answer still held, nothing executed; by tenant.",
+            ["tenant"],
+            registry=self.registry,
+        )
         self.statements = Counter(
             "unionfed_db_statements_total",
             "SQL statements sent to each tenant's database (statements per request show N+1 problems).",

@@ -46,12 +46,14 @@ class PartialRow:
 
 @dataclass(frozen=True, slots=True)
 class PartialCounts:
-    """One province's answer: its rows and when they were counted."""
+    """One province's answer: its rows and when they were counted (or last confirmed); the node's tag for it,
+    to ask whether it still holds."""
 
     province: str
     dimensions: tuple[str, ...]
     rows: tuple[PartialRow, ...]
     as_of: str
+    tag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

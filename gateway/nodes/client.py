@@ -29,10 +29,13 @@ Result = TypeVar("Result")
 
 @dataclass(frozen=True, slots=True)
 class NodeAnswer:
-    """A node's GraphQL response: its data (``None`` when it gave none) and its errors."""
+    """A node's GraphQL response: its data (``None`` when it gave none) and its errors; its tag (``ETag``)
+    when the node gave one, and ``unchanged`` when the node said the answer of the tag asked with still holds."""
 
     data: dict[str, Any] | None
     errors: list[dict[str, Any]] = field(default_factory=list)
+    tag: str | None = None
+    unchanged: bool = False
 
 
 class _Retriable(Exception):
@@ -63,15 +66,23 @@ class NodeClient:
         self.breaker = breaker
         self._timeouts = dict.fromkeys(("connect", "read", "write", "pool"), policy.timeout)
 
-    async def execute(self, document: str, variables: dict[str, Any], *, identity: str | None) -> NodeAnswer:
-        """Send a GraphQL read (never a mutation: it may be sent twice) with the forwarded ``identity``."""
+    async def execute(
+        self, document: str, variables: dict[str, Any], *, identity: str | None, tag: str | None = None
+    ) -> NodeAnswer:
+        """Send a GraphQL read (never a mutation: it may be sent twice) with the forwarded ``identity``; with
+        the ``tag`` of an answer held, the node may say it still holds (``NodeAnswer.unchanged``)."""
         headers = {"Content-Type": "application/json"}
         if identity:
             headers["Authorization"] = f"Bearer {identity}"
+        if tag:
+            headers["If-None-Match"] = tag
         body = json.dumps({"query": document, "variables": variables}, ensure_ascii=False).encode()
 
         async def attempt() -> NodeAnswer:
-            return self._graphql_answer(await self._send("POST", self.graphql_url, headers, body))
+            response = await self._send("POST", self.graphql_url, headers, body)
+            if response.status_code == httpx.codes.NOT_MODIFIED and tag:
+                return NodeAnswer(data=None, tag=tag, unchanged=True)
+            return self._graphql_answer(response)
 
         return await self._call(attempt)
 
@@ -162,7 +173,9 @@ class NodeClient:
         data, errors = (body.get("data"), body.get("errors", [])) if isinstance(body, dict) else (None, None)
         if not isinstance(data, dict | None) or not isinstance(errors, list) or (data is None and not errors):
             raise self._unavailable(ErrorCode.NODE_BAD_RESPONSE, "返回的不是 GraphQL 应答")
-        return NodeAnswer(data=data, errors=[error for error in errors if isinstance(error, dict)])
+        return NodeAnswer(
+            data=data, errors=[error for error in errors if isinstance(error, dict)], tag=response.headers.get("etag")
+        )
 
     def _unavailable(self, code: ErrorCode, detail: str) -> ProvinceUnavailable:
         return ProvinceUnavailable(self.province, code, f"{province_name(self.province)}节点{detail}")

@@ -85,6 +85,8 @@ class Context:
     caller: Caller | None
     auth_problem: DomainError | None = None
     personal_reads: PersonalDataReads = field(default_factory=PersonalDataReads)
+    statistics_versions: list[int] = field(default_factory=list)  # root ``statistics`` fields' data versions
+    statistics_version_read: int | None = None  # read before executing, to check a tag the caller brought
 
     @cached_property
     def uow(self) -> UnitOfWork:

@@ -61,24 +61,36 @@ def dimension_column(uow: UnitOfWork, dimension: Dimension) -> ColumnElement[Any
     return columns[dimension].expression
 
 
-async def count_by(uow: UnitOfWork, dimensions: Sequence[Dimension], where: MemberFilter) -> list[CountRow]:
-    """Counts of the members matching ``where`` grouped by ``dimensions`` (one or two)."""
+@dataclasses.dataclass(frozen=True, slots=True)
+class Counted:
+    """The counts, and the version of the data they hold at least everything of."""
+
+    rows: list[CountRow]
+    version: int
+
+
+async def count_by(
+    uow: UnitOfWork, dimensions: Sequence[Dimension], where: MemberFilter, *, version: int | None = None
+) -> Counted:
+    """Counts of the members matching ``where`` grouped by ``dimensions`` (one or two); ``version``: the data
+    version when the request read it already, before anything else."""
     if not 1 <= len(dimensions) <= MAX_GROUP_DIMENSIONS or len(set(dimensions)) != len(dimensions):
         raise RuleViolation(ErrorCode.INVALID_ARGUMENT, f"请选择 1 至 {MAX_GROUP_DIMENSIONS} 个不同的统计维度")
     if where.name and not uow.caller.can(Permission.READ):  # it would tell whether a given person is a member
         raise NotPermitted("按姓名筛选统计")
-    version = await statistics_version(uow)  # first: before this request's own transaction begins, it is cheap
+    if version is None:  # first: before this request's own transaction begins, it is cheap
+        version = await statistics_version(uow)
     root = await filter_scope(uow, where)  # a union asked for must be in scope, whether the answer is kept or not
     key = (tuple(dimensions), _filter_key(where), root, uow.today)
     kept = uow.tenant.statistics_answers.get(key, version)
     if kept is not None:
-        return list(kept)
+        return Counted(list(kept), version)
     if _rollups_hold(where):
         rows = await _rolled_up(uow, dimensions, root, where.statuses)
     else:
         rows = await count_from_tables(uow, dimensions, root, where)
     uow.tenant.statistics_answers.put(key, version, tuple(rows))
-    return rows
+    return Counted(rows, version)
 
 
 def _rollups_hold(where: MemberFilter) -> bool:

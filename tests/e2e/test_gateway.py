@@ -29,6 +29,7 @@ from tests.conftest import cloned_database
 from tests.e2e.processes import Service
 from tests.integration.exchange.conftest import event, register
 from tests.integration.province_node.conftest import NATIONAL_KEY, NATIONAL_SECRET, NODE_SECRET
+from tests.integration.province_node.test_members import member_input
 from tests.integration.province_node.world import PASSWORD, TODAY, World, resident_id
 
 NODE_TIMEOUT = 1.0
@@ -51,6 +52,8 @@ CONFLICTS = """query($province: String, $limit: Int! = 100) { conflicts(province
   __typename
   ... on NationalConflicts { next conflicts { id holder holderName claimant claimantName resolvedAt } }
   ... on ArgumentError { code problems { field code } } } }"""
+REGISTER = "mutation($input: MemberInput!) { registerMember(input: $input) { ... on MemberSaved { member { id } } } }"
+END_MEMBER = """mutation($id: ID!) { changeMemberStatus(id: $id, change: END, endReason: OTHER) { __typename } }"""
 PROVINCES = "{ provinces { province name status version lagSeconds unsentEvents memberCount problem { code } } }"
 
 
@@ -477,3 +480,37 @@ def test_the_exchanges_conflicts_are_passed_through_to_a_national_admin(
         ("limit", "INVALID_ARGUMENT"),
         ("province", "UNKNOWN_PROVINCE"),
     ]
+
+
+def not_modified(node: Service, province: str) -> float:
+    """How many statistics questions the node has answered 304 (its tagged answer still held)."""
+    metrics = httpx.get(f"{node.url}/metrics", timeout=10).text
+    line = f'unionfed_graphql_not_modified_total{{tenant="{province}"}} '
+    return sum(float(row.removeprefix(line)) for row in metrics.splitlines() if row.startswith(line))
+
+
+def test_statistics_asked_again_are_confirmed_where_nothing_changed_and_recounted_where_written(
+    federation: Federation, gateway: Service
+) -> None:
+    token = gateway_login(gateway, "acftu_viewer")
+    nodes = federation.nodes
+    first = post(f"{gateway.url}/graphql", NATIONAL_GENDER, token)["data"]["nationalStatistics"]
+    confirmed = {province: not_modified(node, province) for province, node in nodes.items()}
+    again = post(f"{gateway.url}/graphql", NATIONAL_GENDER, token)["data"]["nationalStatistics"]
+    assert (again["rows"], again["total"], again["complete"]) == (first["rows"], first["total"], True)
+    assert all(not_modified(node, province) == confirmed[province] + 1 for province, node in nodes.items())
+    assert not any(p["stale"] for p in again["provinces"])
+
+    hubei_admin = node_login(nodes["42"], "42")
+    world = federation.world
+    form = member_input(world.people.person(), world.furong_union.id, world.furong_unit.id)
+    saved = post(f"{nodes['42'].url}/p/42/graphql", REGISTER, hubei_admin, {"input": form})
+    member = saved["data"]["registerMember"]["member"]["id"]
+    try:
+        written = post(f"{gateway.url}/graphql", NATIONAL_GENDER, token)["data"]["nationalStatistics"]
+        assert written["total"] == first["total"] + 1
+        assert not_modified(nodes["42"], "42") == confirmed["42"] + 1  # Hubei counted again
+        assert not_modified(nodes["43"], "43") == confirmed["43"] + 2  # Hunan confirmed its answer again
+    finally:
+        ended = post(f"{nodes['42'].url}/p/42/graphql", END_MEMBER, hubei_admin, {"id": member})
+        assert ended["data"]["changeMemberStatus"]["__typename"] == "MemberSaved", ended

@@ -37,7 +37,13 @@ class StatisticsQueries:
         filter: MemberFilterInput | None = None,
     ) -> Statistics:
         dimensions = [Dimension(value) for value in group_by]
-        rows = await statistics.count_by(info.context.uow, dimensions, member_filter(filter))
+        context = info.context
+        counted = await statistics.count_by(
+            context.uow, dimensions, member_filter(filter), version=context.statistics_version_read
+        )
+        if info.path.prev is None:  # a root field: its answer may be tagged (``api.answer_tags``)
+            context.statistics_versions.append(counted.version)
+        rows = counted.rows
         return Statistics(
             dimensions=dimensions,
             rows=[

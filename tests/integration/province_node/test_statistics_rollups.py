@@ -45,7 +45,7 @@ async def both_ways(
 ) -> tuple[Counts, Counts]:
     """The counts under organisation ``root`` as answered (from the rollups) and as scanned from the tables."""
     where = MemberFilter(statuses=statuses, union_id=root)
-    answered = await count_by(uow, dimensions, where)
+    answered = (await count_by(uow, dimensions, where)).rows
     path = (await organisation_in_scope(uow, root)).path
     return _counts(answered), _counts(await count_from_tables(uow, dimensions, path, where))
 
@@ -213,7 +213,7 @@ async def test_a_recount_before_the_request_reads_anything_is_read_as_committed_
     for scope, dimensions in itertools.product(scopes, questions):
         uow = UnitOfWork(Database(world.tenant.sessions()), world.tenant, world.caller(scope), TODAY)
         try:
-            answered = await count_by(uow, dimensions, where)
+            answered = (await count_by(uow, dimensions, where)).rows
             assert not uow.db.in_transaction, (scope.name, dimensions)
             scanned = await count_from_tables(uow, dimensions, scope.path, where)
         finally:

@@ -99,6 +99,7 @@ GARBAGE = {
     "statistics of the wrong shape": httpx.Response(200, json={"data": {"statistics": {"rows": "many"}}}),
     "negative counts": httpx.Response(200, json=statistics(("1", -4))),
     "counts grouped by another dimension": httpx.Response(200, json=statistics(("3", 9), dimension="EDUCATION")),
+    "not modified, though no tag was sent": httpx.Response(304),
 }
 
 
@@ -140,6 +141,28 @@ async def test_a_node_down_after_a_good_answer_is_served_from_it_marked_stale(
     }
     assert [(m["province"], m["code"]) for m in stale["missing"]] == [("42", "NODE_UNREACHABLE")]
     assert [error["extensions"]["province"] for error in body["errors"]] == ["42"]
+
+
+async def test_a_node_confirming_the_tagged_answer_is_counted_from_it_as_current(
+    nodes: Nodes, gateway: httpx.AsyncClient
+) -> None:
+    asked_with: list[str | None] = []
+
+    def tagging(request: httpx.Request) -> httpx.Response:
+        asked_with.append(request.headers.get("if-none-match"))
+        if request.headers.get("if-none-match") == '"v1"':
+            return httpx.Response(304, headers={"etag": '"v1"'})
+        answer = statistics(("1", 10), as_of="2026-11-22T07:00")
+        return httpx.Response(200, json=answer, headers={"etag": '"v1"'})
+
+    nodes.handlers["hubei"] = tagging
+    first = (await ask(gateway, NATIONAL_GENDER))["data"]["nationalStatistics"]
+    again = (await ask(gateway, NATIONAL_GENDER))["data"]["nationalStatistics"]
+    assert asked_with == [None, '"v1"']
+    assert (again["rows"], again["total"], again["complete"]) == (first["rows"], 15, True)
+    [hubei] = [p for p in again["provinces"] if p["province"] == "42"]
+    assert hubei["stale"] is False
+    assert hubei["asOf"] > "2026-11-22T07:00"  # confirmed now, not when first counted
 
 
 async def test_a_node_never_heard_from_is_missing_not_stale(nodes: Nodes, gateway: httpx.AsyncClient) -> None:
