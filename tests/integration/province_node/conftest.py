@@ -298,8 +298,9 @@ def statements(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[S
         event.remove(Engine, "before_cursor_execute", counter)
 
 
-async def wait_for_lock_waiters(database_url: str, table: str, count: int, timeout: float = 30.0) -> None:
-    """Return once ``count`` sessions are waiting for a lock on ``table`` (fail after ``timeout`` seconds).
+async def wait_for_lock_waiters(database_url: str, table: str | None, count: int, timeout: float = 30.0) -> None:
+    """Return once ``count`` sessions are waiting for a lock on ``table`` (``None``: for an advisory lock; fail
+    after ``timeout`` seconds).
 
     Each check is a query, so the requests under test run while this waits; nothing sleeps.
     """
@@ -307,14 +308,15 @@ async def wait_for_lock_waiters(database_url: str, table: str, count: int, timeo
     async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as connection:
         while time.monotonic() < deadline:
             cursor = await connection.execute(
-                "SELECT count(*) FROM pg_locks JOIN pg_class ON pg_class.oid = pg_locks.relation "
-                "WHERE pg_class.relname = %s AND NOT pg_locks.granted",
-                (table,),
+                "SELECT count(*) FROM pg_locks LEFT JOIN pg_class ON pg_class.oid = pg_locks.relation "
+                "WHERE NOT pg_locks.granted AND CASE WHEN %(table)s::text IS NULL THEN pg_locks.locktype = 'advisory' "
+                "ELSE pg_class.relname = %(table)s END",
+                {"table": table},
             )
             row = await cursor.fetchone()
             if row is not None and row[0] >= count:
                 return
-    raise AssertionError(f"{count} sessions never waited for a lock on {table}")
+    raise AssertionError(f"{count} sessions never waited for a lock on {table or 'an advisory lock'}")
 
 
 NEW_PASSWORD = "Brand-new-pass-77"

@@ -1,6 +1,7 @@
 """What changes while an import runs: before it commits, the import checks again that its uploader may still
 import and that the unions it wrote into are still there and in the uploader's subtree. If not, nothing of
-it is kept, and the clerk is told why."""
+it is kept, and the clerk is told why. A union dissolved once that check has passed waits for the import's
+commit, and is then refused: it has members."""
 
 from __future__ import annotations
 
@@ -15,8 +16,12 @@ from sqlalchemy import func, update
 from province_node.db.tables import Organisation
 from province_node.domain.access import Caller
 from province_node.domain.errors import DomainError
+from province_node.domain.lifecycle import EndReason, StatusChange
 from province_node.rosters.imports import ImportRequest, import_file
-from province_node.services.organisations import move_organisation
+from province_node.rosters.member_writer import MemberWriter
+from province_node.services.membership import change_status
+from province_node.services.organisations import dissolve_organisation, move_organisation
+from tests.integration.province_node.conftest import scalar, wait_for_lock_waiters
 from tests.integration.province_node.test_import_job_uploader import disable_clerk, furong_clerk_caller
 from tests.integration.province_node.world import TODAY, World
 from tests.integration.rosters.importing import furong_roster, people, written_counts
@@ -93,6 +98,54 @@ async def test_an_import_into_a_union_dissolved_or_moved_out_of_the_uploader_s_s
     assert outcome.code.value == "ORG_DISSOLVED"
     assert f"导入期间工会「{world.furong_union.name}」已撤销或已不在您的管辖范围内" in outcome.message
     assert await members_written(world) == before
+
+
+async def test_a_dissolution_asked_after_the_import_s_last_check_waits_for_it_and_is_refused(
+    world: World, tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _end_every_member_of_the_union(world)  # the union is empty: it could be dissolved before the import
+    clerk = await furong_clerk_caller(world)
+    path = furong_roster(world, tmp_path / "r.xlsx", people(world, 3))
+    loop = asyncio.get_running_loop()
+    dissolving: list[asyncio.Task[object]] = []
+    checked = MemberWriter._confirm_still_permitted
+
+    async def dissolve_while_the_import_commits() -> None:
+        dissolving.append(asyncio.create_task(_dissolved(world)))
+        await wait_for_lock_waiters(database_url, None, 1)  # the dissolution waits for the hierarchy lock
+
+    def check_then_dissolve(writer: MemberWriter) -> None:  # in the import's thread, after its last check
+        checked(writer)
+        asyncio.run_coroutine_threadsafe(dissolve_while_the_import_commits(), loop).result()
+
+    monkeypatch.setattr(MemberWriter, "_confirm_still_permitted", check_then_dissolve)
+    summary = await import_while(world, path, clerk, None)
+    refusal = await dissolving[0]
+    assert getattr(summary, "created", None) == 3
+    assert isinstance(refusal, DomainError)
+    assert refusal.code.value == "ORG_NOT_EMPTY"
+    union = world.furong_union.id
+    assert await scalar(world.tenant, "SELECT dissolved_at FROM organisation WHERE id = :id", id=union) is None
+
+
+async def _end_every_member_of_the_union(world: World) -> None:
+    for row in world.furong_members:
+        uow = world.uow(world.caller(world.city))
+        try:
+            await change_status(uow, row.member.id, StatusChange.END, end_reason=EndReason.OTHER)
+        finally:
+            await uow.db.session.close()
+
+
+async def _dissolved(world: World) -> object:
+    """The city's administrator dissolves the union: the organisation, or the refusal."""
+    uow = world.uow(world.caller(world.city))
+    try:
+        return await dissolve_organisation(uow, world.furong_union.id)
+    except DomainError as refusal:
+        return refusal
+    finally:
+        await uow.db.session.close()
 
 
 async def test_an_import_with_nothing_changed_meanwhile_is_kept(world: World, tmp_path: Path) -> None:
