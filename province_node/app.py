@@ -73,6 +73,7 @@ class TenantGraphQL(GraphQL[Context, None]):
         self.tenant = tenant
         self.imports = imports
         self.not_modified = metrics.not_modified.labels(tenant.province)
+        self.tag_key = answer_tags.new_tag_key()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,10 +127,11 @@ class TenantGraphQL(GraphQL[Context, None]):
         """Execute the operation, unless it asks again for a statistics answer whose tag the caller brings and
         which nothing has changed since (``api.answer_tags``): that is answered 304 without executing it."""
         caller = context.caller if context.auth_problem is None else None
+        today = context.uow.today
         asked = answer_tags.tag_asked(request.headers.get("if-none-match")) if caller else []
         if caller and asked:
             version = context.statistics_version_read = await statistics_version(context.uow)
-            tag = answer_tags.answer_tag(caller, request_data, context.uow.today, version)
+            tag = answer_tags.answer_tag(self.tag_key, caller, request_data, today, version)
             if tag in asked:
                 self.not_modified.inc()
                 sub_response.status_code = answer_tags.NOT_MODIFIED
@@ -138,7 +140,7 @@ class TenantGraphQL(GraphQL[Context, None]):
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
         tagged = answer_tags.tagged_version(list(result.data or {}), context.statistics_versions)
         if caller and tagged is not None and not result.errors:
-            sub_response.headers["etag"] = answer_tags.answer_tag(caller, request_data, context.uow.today, tagged)
+            sub_response.headers["etag"] = answer_tags.answer_tag(self.tag_key, caller, request_data, today, tagged)
         return result
 
     def create_response(

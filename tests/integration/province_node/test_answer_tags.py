@@ -4,6 +4,7 @@ that is not statistics alone gets a full answer."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -87,3 +88,15 @@ async def test_an_answer_with_errors_carries_no_tag(city_admin: GraphQLClient) -
     answer = await ask(city_admin, BY_GENDER, {"g": ["GENDER", "GENDER"]})
     assert answer.json()["errors"]
     assert "etag" not in answer.headers
+
+
+async def test_a_statistics_question_sent_with_a_file_is_answered(city_admin: GraphQLClient) -> None:
+    operations = {"query": BY_GENDER, "variables": {"g": ["GENDER"], "file": None}}
+    answer = await city_admin.http.post(
+        f"/p/{city_admin.province}/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("roster.csv", b"name\n", "text/csv")},
+        headers={"Authorization": f"Bearer {city_admin.token}", "If-None-Match": '"not-this-one"'},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["data"]["statistics"]["total"] > 0

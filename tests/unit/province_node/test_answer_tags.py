@@ -9,19 +9,20 @@ import datetime
 import pytest
 from strawberry.http import GraphQLRequestData
 
-from province_node.api.answer_tags import answer_tag, tag_asked, tagged_version
+from province_node.api.answer_tags import answer_tag, new_tag_key, tag_asked, tagged_version
 from province_node.domain.access import Caller, Permission, Role
 
 DAY = datetime.date(2026, 11, 23)
 CALLER = Caller(account_id=7, username="someone", role=Role.VIEWER, organisation_id=1, scope_path="1", province="43")
 QUESTION = GraphQLRequestData(query="{ statistics(groupBy: [GENDER]) { total } }", variables={}, operation_name=None,
                               extensions=None)  # fmt: skip
-TAG = answer_tag(CALLER, QUESTION, DAY, 17)
+KEY = new_tag_key()
+TAG = answer_tag(KEY, CALLER, QUESTION, DAY, 17)
 
 
 def test_the_same_question_by_the_same_reach_on_the_same_day_and_version_has_the_same_tag() -> None:
     other_account = dataclasses.replace(CALLER, account_id=8, username="another")
-    assert answer_tag(other_account, QUESTION, DAY, 17) == TAG
+    assert answer_tag(KEY, other_account, QUESTION, DAY, 17) == TAG
 
 
 @pytest.mark.parametrize(
@@ -36,14 +37,18 @@ def test_the_same_question_by_the_same_reach_on_the_same_day_and_version_has_the
     ids=["subtree", "role", "province", "limits", "must-change-password"],
 )
 def test_another_reach_has_another_tag(changed: Caller) -> None:
-    assert answer_tag(changed, QUESTION, DAY, 17) != TAG
+    assert answer_tag(KEY, changed, QUESTION, DAY, 17) != TAG
 
 
 def test_another_day_version_or_question_has_another_tag() -> None:
-    assert answer_tag(CALLER, QUESTION, DAY + datetime.timedelta(days=1), 17) != TAG
-    assert answer_tag(CALLER, QUESTION, DAY, 18) != TAG
-    assert answer_tag(CALLER, dataclasses.replace(QUESTION, variables={"g": 1}), DAY, 17) != TAG
-    assert answer_tag(CALLER, dataclasses.replace(QUESTION, operation_name="Other"), DAY, 17) != TAG
+    assert answer_tag(KEY, CALLER, QUESTION, DAY + datetime.timedelta(days=1), 17) != TAG
+    assert answer_tag(KEY, CALLER, QUESTION, DAY, 18) != TAG
+    assert answer_tag(KEY, CALLER, dataclasses.replace(QUESTION, variables={"g": 1}), DAY, 17) != TAG
+    assert answer_tag(KEY, CALLER, dataclasses.replace(QUESTION, operation_name="Other"), DAY, 17) != TAG
+
+
+def test_a_tag_made_with_another_key_differs_so_a_node_started_again_confirms_none_from_before() -> None:
+    assert answer_tag(new_tag_key(), CALLER, QUESTION, DAY, 17) != TAG
 
 
 def test_the_tags_asked_are_the_strong_ones_listed() -> None:
