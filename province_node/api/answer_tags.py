@@ -6,11 +6,10 @@ A statistics answer is decided by the question (query text, variables, operation
 reach (province, subtree, role and its limits), the day (age bands move with it) and the version of the
 counted data (``services.statistics_version``, which every write of members, memberships, organisations or
 units moves). The tag is a digest of them all, keyed with a secret each tenant's endpoint draws when the node
-starts (``new_tag_key``). It
-is given only to an answer without errors whose every root field is ``statistics``, each counted at the same
-version; a request bringing it back in ``If-None-Match`` while the digest of the same things, the version read
-now, still equals it is answered 304 with no body. Nothing the caller may not see is told: a 304 needs the
-same authenticated reach as the answer it confirms.
+starts (``new_tag_key``). It is given only to an answer without errors whose every root field is
+``statistics``, each counted at the same version; a request bringing it back in ``If-None-Match`` while the
+digest of the same things, the version read now, still equals it is answered 304 with no body. Nothing the
+caller may not see is told: a 304 needs the same authenticated reach as the answer it confirms.
 
 Why the key: the version is a count of writing statements, which names a state of the data only within one
 database's history and one release of the node. A database restored from a backup reaches the same count again
