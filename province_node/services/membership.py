@@ -117,6 +117,14 @@ async def _keep_pending_check(uow: UnitOfWork, member_id: int) -> None:
     )
 
 
+async def _claim_again(uow: UnitOfWork, member_id: int, token: str) -> None:
+    """Claim a member of this province at the exchange before they are current here again (a rejoin, a
+    corrected ID number): ``DuplicateMember`` when another province holds them, kept pending check when the
+    exchange could not answer."""
+    if await _claimed_nationally(uow, token):
+        await _keep_pending_check(uow, member_id)
+
+
 class ConcurrentChange(RuleViolation):
     """Another request changed the same member at the same moment and the database refused this change."""
 
@@ -327,8 +335,7 @@ async def update_member(uow: UnitOfWork, member_id: int, changes: Mapping[str, o
     if token != member.token:
         if await _token_taken(uow, token):
             raise await _where_is(uow, token)
-        if await _claimed_nationally(uow, token):
-            await _keep_pending_check(uow, member.id)
+        await _claim_again(uow, member.id, token)
         previous_token, member.token = member.token, token
     for field, column in PERSON_COLUMNS.items():
         setattr(member, column, verdict.values.get(field))
@@ -381,8 +388,7 @@ async def change_status(
     after = next_status(before, change, end_reason)
     if change is StatusChange.REJOIN:
         await _member_union(uow, membership.union_id)  # the union must still take members
-        if await _claimed_nationally(uow, row.member.token):  # they may have joined elsewhere since
-            await _keep_pending_check(uow, row.member.id)
+        await _claim_again(uow, row.member.id, row.member.token)  # they may have joined elsewhere since
     membership.status = after.value
     recorded_reason = end_reason_of(change, end_reason)
     membership.end_reason = recorded_reason.value if recorded_reason else None
