@@ -1,8 +1,9 @@
 """National statistics: the question sent to every province node (or one, for a drill-down), their partial
 counts merged, what is missing said, and distinct persons taken from the exchange.
 
-Each province's last good answer to each question is kept with the node's tag for it, and the question is
-sent with that tag: a node whose counted data has not changed says so (304) instead of answering again, and
+Each province's last good answer to each question, for each national role, is kept with the node's tag for
+it (the node tags an answer for the caller's reach, of which the role is part), and the question is sent with
+that tag: a node whose counted data has not changed says so (304) instead of answering again, and
 the kept answer is used as current. A province that cannot answer now is served from its last good answer,
 marked stale, when there is one; otherwise it is missing, with the reason. The answer is ``complete`` only when
 every province asked answered now.
@@ -112,8 +113,11 @@ def _now() -> str:
     return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
-def _question(group_by: Sequence[str], member_filter: Mapping[str, Any] | None) -> Hashable:
-    return (tuple(group_by), json.dumps(member_filter, sort_keys=True, ensure_ascii=False, default=str))
+def _question(caller: NationalCaller, group_by: Sequence[str], member_filter: Mapping[str, Any] | None) -> Hashable:
+    """What a kept answer is kept under: the question and the role asking it. Per role, because the node's tag
+    binds the role (two roles asking in turn would each overwrite the other's tag), and because an answer is
+    only served stale to the role it was given to."""
+    return (caller.role, tuple(group_by), json.dumps(member_filter, sort_keys=True, ensure_ascii=False, default=str))
 
 
 async def national_counts(
@@ -131,7 +135,7 @@ async def national_counts(
         raise InvalidArgument(ErrorCode.INVALID_ARGUMENT, "按组织下钻统计时须同时指定省份（组织编号只在本省内有效）")
     clients = {province: federation.node(province)} if province is not None else dict(federation.nodes)
     variables = {"groupBy": list(group_by), "filter": dict(member_filter) if member_filter else None}
-    question = _question(group_by, member_filter)
+    question = _question(caller, group_by, member_filter)
 
     async def ask(client: NodeClient) -> PartialCounts:
         identity = federation.forwarded_identity(caller, client.province)

@@ -82,11 +82,11 @@ def limits() -> QueryLimits:
     return QueryLimits()
 
 
-async def ask(gateway: httpx.AsyncClient, query: str) -> dict[str, Any]:
-    """The whole response of a national viewer's query."""
-    token = issue_login_token(
-        KEY, username="acftu_viewer", role=NationalRole.NATIONAL_VIEWER, lifetime=datetime.timedelta(hours=1)
-    )
+async def ask(
+    gateway: httpx.AsyncClient, query: str, role: NationalRole = NationalRole.NATIONAL_VIEWER
+) -> dict[str, Any]:
+    """The whole response of a national caller's query (a viewer's unless ``role`` says otherwise)."""
+    token = issue_login_token(KEY, username=f"acftu_{role.value}", role=role, lifetime=datetime.timedelta(hours=1))
     response = await gateway.post("/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"})
     body: dict[str, Any] = response.json()
     return body
@@ -163,6 +163,43 @@ async def test_a_node_confirming_the_tagged_answer_is_counted_from_it_as_current
     [hubei] = [p for p in again["provinces"] if p["province"] == "42"]
     assert hubei["stale"] is False
     assert hubei["asOf"] > "2026-11-22T07:00"  # confirmed now, not when first counted
+
+
+def tagging_by_role(asked_with: list[str | None]) -> Handler:
+    """A node that tags its answer for the caller's role (as the node's reach does) and confirms that tag."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked_with.append(request.headers.get("if-none-match"))
+        role = json.loads(base64.urlsafe_b64decode(request.headers["authorization"].split(".")[1] + "=="))["role"]
+        tag = f'"{role}-v1"'
+        if request.headers.get("if-none-match") == tag:
+            return httpx.Response(304, headers={"etag": tag})
+        return httpx.Response(200, json=statistics(("1", 10)), headers={"etag": tag})
+
+    return answer
+
+
+async def test_two_national_roles_asking_in_turn_each_have_their_answer_confirmed(
+    nodes: Nodes, gateway: httpx.AsyncClient
+) -> None:
+    asked_with: list[str | None] = []
+    nodes.handlers["hubei"] = tagging_by_role(asked_with)
+    for _ in range(2):
+        for role in (NationalRole.NATIONAL_VIEWER, NationalRole.NATIONAL_ADMIN):
+            assert (await ask(gateway, NATIONAL_GENDER, role))["data"]["nationalStatistics"]["total"] == 15
+    assert asked_with == [None, None, '"national_viewer-v1"', '"national_admin-v1"']
+
+
+async def test_an_answer_is_served_stale_only_to_the_role_it_was_given_to(
+    nodes: Nodes, gateway: httpx.AsyncClient
+) -> None:
+    nodes.handlers["hubei"] = lambda request: httpx.Response(200, json=statistics(("1", 10)))
+    await ask(gateway, NATIONAL_GENDER, NationalRole.NATIONAL_ADMIN)
+    nodes.handlers["hubei"] = lambda request: httpx.Response(503, text="starting")
+    viewer = (await ask(gateway, NATIONAL_GENDER))["data"]["nationalStatistics"]
+    admin = (await ask(gateway, NATIONAL_GENDER, NationalRole.NATIONAL_ADMIN))["data"]["nationalStatistics"]
+    assert [(p["province"], p["stale"]) for p in viewer["provinces"]] == [("43", False)]
+    assert ("42", True) in [(p["province"], p["stale"]) for p in admin["provinces"]]
 
 
 async def test_a_node_never_heard_from_is_missing_not_stale(nodes: Nodes, gateway: httpx.AsyncClient) -> None:
