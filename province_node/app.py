@@ -171,15 +171,20 @@ def _too_large() -> JSONResponse:
 
 
 async def _audit_personal_reads(context: Context) -> None:
-    reads = context.personal_reads.fields_by_member
+    reads = context.personal_reads
     uow = context.uow
-    audit.record(
-        uow,
-        audit.AuditAction.PERSONAL_DATA_READ,
-        target_type="member",
-        target_ids=reads,
-        details={"fields": sorted({field for fields in reads.values() for field in fields})},
-    )
+    if reads.fields_by_member:
+        audit.record(
+            uow,
+            audit.AuditAction.PERSONAL_DATA_READ,
+            target_type="member",
+            target_ids=reads.fields_by_member,
+            details={"fields": sorted({field for fields in reads.fields_by_member.values() for field in fields})},
+        )
+    if reads.import_rejections:
+        audit.record(
+            uow, audit.AuditAction.IMPORT_REJECTIONS_READ, target_type="import_job", target_ids=reads.import_rejections
+        )
     await uow.commit()
 
 

@@ -34,16 +34,22 @@ from province_node.tenant import Tenant
 
 @dataclass
 class PersonalDataReads:
-    """Members whose ID number or phone this request showed in clear, for the audit log."""
+    """Personal data this request showed in clear, for the audit log: members' ID numbers, phones and the
+    like, and the refused rows of import jobs (their reasons quote the values)."""
 
     fields_by_member: dict[int, set[str]] = field(default_factory=dict)
+    import_rejections: set[int] = field(default_factory=set)  # import job ids
 
     def add(self, member_id: int, field_name: str) -> None:
         """Note that ``field_name`` of ``member_id`` was shown unmasked."""
         self.fields_by_member.setdefault(member_id, set()).add(field_name)
 
+    def add_import_rejections(self, job_id: int) -> None:
+        """Note that the refused rows of import job ``job_id`` were shown."""
+        self.import_rejections.add(job_id)
+
     def __bool__(self) -> bool:
-        return bool(self.fields_by_member)
+        return bool(self.fields_by_member or self.import_rejections)
 
 
 @dataclass

@@ -33,6 +33,7 @@ class AuditAction(StrEnum):
     MEMBERS_EXPORTED = "members_exported"  # details: rows, personal data in clear; target_ids: members shown in clear
     ORGANISATIONS_EXPORTED = "organisations_exported"
     ERROR_REPORT_DOWNLOADED = "error_report_downloaded"  # the refused rows of an import, personal data in clear
+    IMPORT_REJECTIONS_READ = "import_rejections_read"  # the same rows' reasons, which quote the values, read
 
 
 def record(

@@ -10,7 +10,9 @@ import strawberry
 from province_node.api.context import Context
 from province_node.api.ids import global_id
 from province_node.api.organisations.types import OrganisationType
+from province_node.api.permissions import allowed
 from province_node.db.tables import ImportJob
+from province_node.domain.access import Permission
 from province_node.rosters.jobs import JobStatus, elapsed
 from province_node.rosters.outcome import ImportMode
 
@@ -49,6 +51,7 @@ class ImportFailure:
 
 @strawberry.type(description="What an import found and did.")
 class ImportOutcome:
+    job_id: strawberry.Private[int]
     summary: strawberry.Private[dict[str, Any]]
 
     @strawberry.field(description="Data rows read.")
@@ -88,8 +91,13 @@ class ImportOutcome:
         value = self.summary.get("rowsPerSecond")
         return int(value) if value is not None else None
 
-    @strawberry.field(description="Refused rows in file order, with their reasons.")
-    def rejections(self, first: int = 100) -> list[RejectedRow]:
+    @strawberry.field(
+        description="Refused rows in file order, with their reasons: for roles that may see personal data (the "
+        "reasons quote the refused values, ID numbers and phones among them), and each read is audited.",
+        extensions=allowed(Permission.READ_PERSONAL_DATA),
+    )
+    def rejections(self, info: Info, first: int = 100) -> list[RejectedRow]:
+        info.context.personal_reads.add_import_rejections(self.job_id)
         return [
             RejectedRow(row=item["row"], reasons=[ImportRowReason(**reason) for reason in item["reasons"]])
             for item in self.summary["rejections"][: max(0, min(first, 1000))]
@@ -158,7 +166,7 @@ class ImportJobType:
 
     @strawberry.field(description="What the import found and did, once finished.")
     def outcome(self) -> ImportOutcome | None:
-        return ImportOutcome(summary=self.row.summary) if self.row.summary is not None else None
+        return ImportOutcome(job_id=self.row.id, summary=self.row.summary) if self.row.summary is not None else None
 
     @strawberry.field(description="Why the file could not be imported (status FAILED or INTERRUPTED).")
     def failure(self) -> ImportFailure | None:

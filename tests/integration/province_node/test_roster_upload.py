@@ -252,6 +252,29 @@ async def test_downloading_an_error_report_is_audited(
     assert entries == [("fr_clerk", [key_of("ImportJob", job["id"])])]
 
 
+async def test_a_viewer_sees_how_many_rows_were_refused_but_not_the_reasons_which_quote_the_values(
+    world: World, furong_clerk: GraphQLClient, furong_viewer: GraphQLClient, tmp_path: Path
+) -> None:
+    started = await upload(furong_clerk, furong_roster(world, tmp_path, 2, spoil_row=2), world.furong.id)
+    await finished_job(furong_clerk, started["job"]["id"])
+    counted = "query($id: ID!) { importJob(id: $id) { status outcome { rejectedRowCount } } }"
+    reasons = "query($id: ID!) { importJob(id: $id) { outcome { rejections { reasons { message } } } } }"
+    job = (await furong_viewer.data(counted, {"id": started["job"]["id"]}))["importJob"]
+    assert job == {"status": "REFUSED", "outcome": {"rejectedRowCount": 1}}
+    assert await furong_viewer.error_codes(reasons, {"id": started["job"]["id"]}) == ["NOT_PERMITTED"]
+
+
+async def test_reading_the_reasons_of_refused_rows_is_audited(
+    world: World, furong_clerk: GraphQLClient, tmp_path: Path
+) -> None:
+    started = await upload(furong_clerk, furong_roster(world, tmp_path, 2, spoil_row=2), world.furong.id)
+    job = await finished_job(furong_clerk, started["job"]["id"])
+    assert "校验" in job["outcome"]["rejections"][0]["reasons"][0]["message"]
+    entries = await fetch(world.tenant, "SELECT DISTINCT a.username, l.target_ids FROM audit_log l JOIN account a "
+                          "ON a.id = l.account_id WHERE l.action = 'import_rejections_read'")  # fmt: skip
+    assert entries == [("fr_clerk", [key_of("ImportJob", job["id"])])]
+
+
 async def test_jobs_a_stopped_node_left_unfinished_are_marked_interrupted_when_it_starts(
     world: World, upload_settings: NodeSettings
 ) -> None:
