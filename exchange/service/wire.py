@@ -23,7 +23,6 @@ from exchange.standard.events import MemberEventType
 MAX_CLAIM_TOKENS: Final = 5_000
 MAX_BATCHES: Final = 500
 MAX_EVENTS: Final = 50_000
-MAX_CODE_LENGTH: Final = 32
 MAX_PURPOSE_LENGTH: Final = 200
 DEFAULT_PAGE: Final = 1_000
 MAX_PAGE: Final = 10_000
@@ -38,7 +37,24 @@ _EVENT_STATUS: Final = {status.value: status for status in EVENT_STATUSES}
 _EVENT_KEYS: Final = frozenset({"type", "token", "province", "status", "occurredOn", "dimensions", "previousToken"})
 _EVENT_REQUIRED: Final = _EVENT_KEYS - {"previousToken", "dimensions"}
 _DIMENSION_POSITION: Final = {name: position for position, name in enumerate(DIMENSION_WIRE_NAMES)}
-_BIRTH_YEAR: Final = _DIMENSION_POSITION["birthYear"]
+# The standard's code list of each coded dimension (``birthYear`` is a year, checked as a range). The
+# profiles of the standard only choose required fields, they add no codes: the national lists are the union.
+DIMENSION_CODE_LISTS: Final = {
+    "gender": "gender",
+    "education": "education",
+    "politicalStatus": "political_status",
+    "householdType": "household_type",
+    "newEmploymentForm": "new_employment_form",
+    "orgLevel": "org_level",
+    "unionType": "union_type",
+    "unitNature": "unit_nature",
+}
+# The codes each dimension accepts, by position in ``Dimensions`` (``None`` for ``birthYear``): one set
+# lookup per dimension of an event.
+_DIMENSION_CODES: Final = tuple(
+    None if name == "birthYear" else frozenset(entry.code for entry in code_list(DIMENSION_CODE_LISTS[name]))
+    for name in DIMENSION_WIRE_NAMES
+)
 _NONE: Final[Dimensions] = (None,) * len(DIMENSION_WIRE_NAMES)
 
 
@@ -209,14 +225,21 @@ def _dimensions(value: object, batch: str, n: int, index: int) -> Dimensions:
             raise _refused(f"未知的统计维度：{name}", batch, n, f"dimensions.{name}", index)
         if code is None:
             continue
-        if position == _BIRTH_YEAR:
+        codes = _DIMENSION_CODES[position]
+        if codes is None:
             if type(code) is not int or not 1900 <= code <= 2100:
                 raise _refused("birthYear 应为 1900 至 2100 之间的整数", batch, n, f"dimensions.{name}", index)
-        elif not isinstance(code, str) or not 0 < len(code) <= MAX_CODE_LENGTH or not code.isprintable():
-            message = f"统计维度的代码应为 1 至 {MAX_CODE_LENGTH} 个可见字符"
-            raise _refused(message, batch, n, f"dimensions.{name}", index)
+        elif not isinstance(code, str) or code not in codes:
+            raise _refused(_not_a_code(name), batch, n, f"dimensions.{name}", index)
         values[position] = code
     return tuple(values)
+
+
+def _not_a_code(name: str) -> str:
+    """The refusal of a dimension whose value is not a code of its list; the value is not repeated (a code
+    that is not one may be anything a clerk typed, a name or a phone number included)."""
+    listed = code_list(DIMENSION_CODE_LISTS[name])
+    return f"{name} 应为标准代码表 {listed.name} 的代码之一：{'、'.join(entry.code for entry in listed)}"
 
 
 def verification_request(document: object) -> VerificationRequest:

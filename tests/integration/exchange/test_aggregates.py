@@ -23,7 +23,7 @@ async def mixed_history(hunan: PeerClient, hubei: PeerClient) -> None:
     await hunan.applied(
         "43", 1, *(event(person(n), "43", gender=str(n % 2 + 1), birth_year=1970 + n) for n in range(10))
     )
-    await hubei.applied("42", 1, *(event(person(n), "42", gender="2", education="21") for n in range(8, 16)))
+    await hubei.applied("42", 1, *(event(person(n), "42", gender="2", education="20") for n in range(8, 16)))
     await hunan.applied(
         "43",
         2,
@@ -73,3 +73,13 @@ async def test_an_unknown_grouping_is_refused(gateway: PeerClient) -> None:
     response = await gateway.get("/v1/aggregates", groupBy="shoeSize")
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "groupBy"
+
+
+async def test_a_dimension_that_is_not_a_code_of_the_standard_is_refused_and_never_shown_to_peers(
+    hunan: PeerClient, hubei: PeerClient
+) -> None:
+    response = await hunan.send("43", 1, event(person(1), "43", education="张三 13800138000"))
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "REQUEST_INVALID")
+    assert response.json()["error"]["field"] == "batches[0].events[0].dimensions.education"
+    rows = (await hubei.get("/v1/aggregates", groupBy="education")).json()["rows"]
+    assert rows == []

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from exchange.service import wire
-from exchange.service.domain.model import IndexStatus
+from exchange.service.domain.model import DIMENSION_WIRE_NAMES, IndexStatus
 from exchange.service.errors import InvalidRequest
+from exchange.standard import code_list
 
 TOKEN = "a" * 64
 
@@ -67,6 +68,42 @@ def test_each_bad_event_field_is_refused_by_name(changes: dict[str, Any], field:
     error = refusal({"province": "43", "batches": [{"seq": 5, "events": [good_event(), good_event(**changes)]}]})
     assert error.details == {"index": 0, "field": f"batches[0].events[1].{field}"}
     assert error.code == "REQUEST_INVALID"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("education", "张三 13800138000"),
+        ("unitNature", "420106199001011234"),
+        ("gender", "3"),
+        ("politicalStatus", "1"),  # the code is "01": the exchange takes codes exactly as the standard writes them
+        ("orgLevel", "省级"),  # a label, not a code
+    ],
+)
+def test_a_dimension_code_not_in_its_code_list_is_refused_naming_the_field(name: str, code: str) -> None:
+    error = refusal({"province": "43", "batches": [{"seq": 1, "events": [good_event(dimensions={name: code})]}]})
+    assert error.details == {"index": 0, "field": f"batches[0].events[0].dimensions.{name}"}
+    assert error.code == "REQUEST_INVALID"
+
+
+def test_a_refused_dimension_code_is_not_repeated_in_the_message() -> None:
+    sent = good_event(dimensions={"education": "张三"})
+    error = refusal({"province": "43", "batches": [{"seq": 1, "events": [sent]}]})
+    assert "张三" not in error.message
+    assert "education" in error.message
+
+
+def test_every_dimension_but_the_birth_year_is_checked_against_a_code_list() -> None:
+    assert set(wire.DIMENSION_CODE_LISTS) == set(DIMENSION_WIRE_NAMES) - {"birthYear"}
+
+
+@pytest.mark.parametrize(("name", "list_name"), sorted(wire.DIMENSION_CODE_LISTS.items()))
+def test_every_code_of_a_dimensions_code_list_is_accepted(name: str, list_name: str) -> None:
+    codes = [entry.code for entry in code_list(list_name)]
+    events = [good_event(dimensions={name: code}) for code in codes]
+    request = wire.events_request({"province": "43", "batches": [{"seq": 1, "events": events}]})
+    position = DIMENSION_WIRE_NAMES.index(name)
+    assert [event.dimensions[position] for event in request.batches[0].events] == codes
 
 
 def test_batches_must_be_contiguous() -> None:
