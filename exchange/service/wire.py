@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from exchange.service.domain.model import DIMENSION_WIRE_NAMES, EVENT_STATUSES, Dimensions, IndexEvent
+from exchange.service.domain.model import DIMENSION_WIRE_NAMES, EVENT_STATUSES, Dimensions, IndexEvent, IndexStatus
 from exchange.service.domain.tally import GROUPINGS
 from exchange.service.errors import InvalidRequest
 from exchange.standard import code_list
@@ -182,6 +182,9 @@ def _event(event: object, own: str, index: int, batch: str, n: int) -> IndexEven
     status = _EVENT_STATUS.get(event["status"]) if isinstance(event["status"], str) else None
     if status is None:
         raise _refused(f"会籍状态应为 {'、'.join(sorted(_EVENT_STATUS))} 之一", batch, n, "status", index)
+    releases = event["type"] == _CLAIM_RELEASED
+    if releases and status is not IndexStatus.ENDED:  # the one pairing of type and status PROTOCOL.md states
+        raise _refused(f"{_CLAIM_RELEASED} 事件的会籍状态应为 ended（释放认领即结束）", batch, n, "status", index)
     occurred = event["occurredOn"]
     if not _is_date(occurred):
         raise _refused("occurredOn 应为 YYYY-MM-DD 格式的日期", batch, n, "occurredOn", index)
@@ -190,7 +193,7 @@ def _event(event: object, own: str, index: int, batch: str, n: int) -> IndexEven
         raise _refused("previousToken 应为 64 位小写十六进制字符", batch, n, "previousToken", index)
     dimensions = event.get("dimensions")
     known = _NONE if dimensions is None else _dimensions(dimensions, batch, n, index)
-    return IndexEvent(token, own, status, known, previous, event["type"] == _CLAIM_RELEASED)
+    return IndexEvent(token, own, status, known, previous, releases)
 
 
 def _malformed(event: object, batch: str, n: int, index: int) -> InvalidRequest:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from exchange.service.store import events as events_store
+from exchange.standard.events import MemberEventType
 from tests.integration.exchange.conftest import PeerClient, event, person, query
 
 pytestmark = pytest.mark.anyio
@@ -166,3 +167,14 @@ async def test_only_the_latest_digests_of_a_province_are_kept(
     for seq in range(1, 6):
         await send_signed(hunan, signed_batch(seq, event(person(seq), "43")))
     assert query(exchange_database_url, "SELECT seq FROM applied_batch ORDER BY seq") == [(4,), (5,)]
+
+
+async def test_a_claim_released_event_with_a_current_status_is_refused_and_the_claim_stays(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    await hunan.claim("43", [person(1)])
+    released = event(person(1), "43", "active", kind=MemberEventType.CLAIM_RELEASED)
+    response = await hunan.send_unclaimed("43", 1, released)
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "REQUEST_INVALID")
+    assert response.json()["error"]["field"] == "batches[0].events[0].status"
+    assert query(exchange_database_url, "SELECT status FROM identity") == [("claimed",)]

@@ -183,3 +183,11 @@ def test_a_claim_released_event_is_marked_as_releasing_a_claim() -> None:
     released = good_event(type="claim.released", status="ended")
     request = wire.events_request({"province": "43", "batches": [{"seq": 1, "events": [released, good_event()]}]})
     assert [event.releases_claim for event in request.batches[0].events] == [True, False]
+
+
+@pytest.mark.parametrize("status", ["active", "retired", "reserved", "transferring_out"])
+def test_a_claim_released_event_that_does_not_end_the_membership_is_refused(status: str) -> None:
+    released = good_event(type="claim.released", status=status)
+    error = refusal({"province": "43", "batches": [{"seq": 1, "events": [good_event(), released]}]})
+    assert error.details == {"index": 0, "field": "batches[0].events[1].status"}
+    assert "ended" in error.message
