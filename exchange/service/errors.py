@@ -10,13 +10,29 @@
     │   └── TokensNotClaimed      422: TOKEN_NOT_CLAIMED, with the tokens to claim first
     └── ConcurrentChange          another transaction changed the same rows first: retry the transaction
 
-``app.py`` turns every ``Refusal`` into ``{"error": {"code", "message", ...}}`` with its status;
-database errors are translated where they happen.
+``app.py`` turns every ``Refusal`` into ``{"error": {"code", "message", ...}}`` with its status and logs it;
+database errors are translated where they happen. A message that repeats what the caller sent repeats it
+through ``echoed``: short, and with no control character to forge a line of the log.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import reprlib
+from typing import Any, Final
+
+ECHOED_LENGTH: Final = 64  # characters of a caller's value a refusal repeats
+_BOUNDED: Final = reprlib.Repr()  # a list or an object repeated without rendering all of it
+
+
+def echoed(value: object, limit: int = ECHOED_LENGTH) -> str:
+    """``value`` as a refusal may repeat it: a printable string as itself, anything else as its ``repr``
+    (control characters escaped), cut to ``limit`` characters with an ellipsis."""
+    if isinstance(value, str):
+        head = value[: limit + 1]
+        text = head if head.isprintable() else repr(head)
+    else:
+        text = _BOUNDED.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ExchangeError(Exception):

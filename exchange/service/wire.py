@@ -8,15 +8,16 @@ a request may carry 50,000 events.
 from __future__ import annotations
 
 import datetime
+import heapq
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from exchange.service.domain.model import DIMENSION_WIRE_NAMES, EVENT_STATUSES, Dimensions, IndexEvent, IndexStatus
 from exchange.service.domain.tally import GROUPINGS
-from exchange.service.errors import InvalidRequest
+from exchange.service.errors import InvalidRequest, echoed
 from exchange.standard import code_list
 from exchange.standard.events import MemberEventType
 
@@ -24,6 +25,7 @@ MAX_CLAIM_TOKENS: Final = 5_000
 MAX_BATCHES: Final = 500
 MAX_EVENTS: Final = 50_000
 MAX_PURPOSE_LENGTH: Final = 200
+LISTED_NAMES: Final = 10  # unknown field names a refusal lists
 DEFAULT_PAGE: Final = 1_000
 MAX_PAGE: Final = 10_000
 MAX_SEQ: Final = 2**63 - 1  # a bigint
@@ -118,11 +120,17 @@ def _object(document: object, keys: frozenset[str], required: frozenset[str], wh
         raise InvalidRequest(f"{where or '请求体'}应为 JSON 对象", field=where or None)
     unknown = document.keys() - keys
     if unknown:
-        raise InvalidRequest(f"{where or '请求体'}含有未知字段：{', '.join(sorted(unknown))}", field=where or None)
+        raise InvalidRequest(f"{where or '请求体'}含有未知字段：{_names(unknown)}", field=where or None)
     missing = required - document.keys()
     if missing:
         raise InvalidRequest(f"{where or '请求体'}缺少字段：{', '.join(sorted(missing))}", field=where or None)
     return document
+
+
+def _names(names: Collection[str]) -> str:
+    """Names the caller sent, as a refusal lists them: the first ``LISTED_NAMES`` in order, each ``echoed``."""
+    first = ", ".join(echoed(name) for name in heapq.nsmallest(LISTED_NAMES, names))
+    return first if len(names) <= LISTED_NAMES else f"{first} 等 {len(names)} 个"
 
 
 def _list(value: object, field: str, low: int, high: int) -> list[Any]:
@@ -173,7 +181,7 @@ def _event(event: object, own: str, index: int, batch: str, n: int) -> IndexEven
     if type(event) is not dict or not event.keys() <= _EVENT_KEYS or not event.keys() >= _EVENT_REQUIRED:
         raise _malformed(event, batch, n, index)
     if not isinstance(event["type"], str) or event["type"] not in _EVENT_TYPES:
-        raise _refused(f"未知的事件类型：{event['type']!r}", batch, n, "type", index)
+        raise _refused(f"未知的事件类型：{echoed(event['type'])}", batch, n, "type", index)
     token = event["token"]
     if not is_token(token):
         raise _refused("身份令牌应为 64 位小写十六进制字符", batch, n, "token", index)
@@ -225,7 +233,7 @@ def _dimensions(value: object, batch: str, n: int, index: int) -> Dimensions:
     for name, code in value.items():
         position = _DIMENSION_POSITION.get(name)
         if position is None:
-            raise _refused(f"未知的统计维度：{name}", batch, n, f"dimensions.{name}", index)
+            raise _refused(f"未知的统计维度：{echoed(name)}", batch, n, f"dimensions.{echoed(name)}", index)
         if code is None:
             continue
         codes = _DIMENSION_CODES[position]

@@ -70,3 +70,13 @@ async def test_a_refusal_is_logged_with_its_code_peer_path_and_province(
     assert response.json()["error"]["code"] == "SEQUENCE_GAP"
     [logged] = [record.getMessage() for record in caplog.records if "refused" in record.getMessage()]
     assert all(part in logged for part in ("SEQUENCE_GAP", "node-hunan", "/v1/events", "province 43"))
+
+
+async def test_a_two_megabyte_field_name_is_refused_in_a_short_answer_and_a_short_log_line(
+    hunan: PeerClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="exchange.service.app"):
+        response = await hunan.post("/v1/claims", {"province": "43", "tokens": [person(1)], "A" * 2_000_000: 1})
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "REQUEST_INVALID")
+    assert len(response.content) < 500
+    assert max(len(record.getMessage()) for record in caplog.records) < 500

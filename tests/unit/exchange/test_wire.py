@@ -116,6 +116,33 @@ def test_unknown_fields_are_refused() -> None:
     assert "name" in error.message
 
 
+def test_an_unknown_field_name_is_repeated_cut_to_sixty_four_characters() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        wire.claims_request({"province": "43", "tokens": [TOKEN], "A" * 2_000_000: 1})
+    assert "A" * 63 + "…" in caught.value.message
+    assert len(caught.value.message) < 100
+
+
+def test_at_most_ten_unknown_field_names_are_listed_then_how_many_there_are() -> None:
+    unknown = {f"extra{n:02}": n for n in range(25)}
+    with pytest.raises(InvalidRequest) as caught:
+        wire.claims_request({"province": "43", "tokens": [TOKEN], **unknown})
+    assert caught.value.message.endswith("extra09 等 25 个")
+    assert "extra10" not in caught.value.message
+
+
+def test_a_control_character_in_an_unknown_field_name_is_escaped() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        wire.claims_request({"province": "43", "tokens": [TOKEN], "x\nWARNING forged": 1})
+    assert "\n" not in caught.value.message
+    assert "x\\nWARNING forged" in caught.value.message
+
+
+def test_an_unknown_event_type_is_repeated_cut_short() -> None:
+    error = refusal({"province": "43", "batches": [{"seq": 1, "events": [good_event(type="t" * 1_000_000)]}]})
+    assert error.message == "未知的事件类型：" + "t" * 63 + "…"
+
+
 def test_an_unknown_province_is_refused() -> None:
     with pytest.raises(InvalidRequest, match="省级行政区划代码"):
         wire.claims_request({"province": "99", "tokens": [TOKEN]})
