@@ -17,7 +17,7 @@ from exchange.service.auth import Authenticator, acting_for, gateway_only, readi
 from exchange.service.cpu_lane import run_in_lane
 from exchange.service.db.pool import Pool, in_transaction
 from exchange.service.domain.claims import ClaimOutcome
-from exchange.service.errors import SequenceGap
+from exchange.service.errors import SequenceGap, Unauthenticated
 from exchange.service.metrics import ExchangeMetrics
 from exchange.service.store import reads
 from exchange.service.store.claims import claim
@@ -69,7 +69,12 @@ class ExchangeApi:
         return timed
 
     async def _peer(self, request: Request) -> Peer:
-        peer = await self.auth.peer(request.headers.get("authorization"))
+        try:
+            peer = await self.auth.peer(request.headers.get("authorization"))
+        except Unauthenticated as refusal:
+            if refusal.named is not None:  # logged as who the token says it is, marked as not verified
+                request.state.peer = f"? (kid {refusal.named})"
+            raise
         request.state.peer = peer.id  # for the log of a refusal
         return peer
 

@@ -28,7 +28,7 @@ from exchange.service.api import ExchangeApi, Json
 from exchange.service.auth import Authenticator
 from exchange.service.db import migrate
 from exchange.service.db.pool import create_pool
-from exchange.service.errors import ConcurrentChange, Refusal, RequestTooLarge
+from exchange.service.errors import ConcurrentChange, Refusal, RequestTooLarge, echoed
 from exchange.service.metrics import ExchangeMetrics
 from exchange.service.settings import ExchangeSettings
 from exchange.service.store import reads
@@ -62,7 +62,7 @@ async def _refused(request: Request, exc: Exception) -> Response:
 def _province_of(request: Request) -> str:
     """The province a request is about, when known: from its body once read, else from its query."""
     known = getattr(request.state, "province", None) or request.query_params.get("province")
-    return str(known)[:8] if known else "?"
+    return echoed(str(known), 8) if known else "?"
 
 
 async def _unavailable(request: Request, exc: Exception) -> Response:

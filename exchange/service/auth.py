@@ -1,7 +1,8 @@
 """Who is calling: the peer a service token names, checked against the registry, and what it may do.
 
-A token is trusted when its peer is registered, not revoked, and the token verifies with the peer's
-public key (``exchange.protocol.service_tokens``). Registry entries are cached for
+A token is trusted when its peer is registered, the token verifies with the peer's public key
+(``exchange.protocol.service_tokens``) and the peer is not revoked — told only to the holder of its key: a
+token that does not verify is refused alike whether its peer is revoked or not. Registry entries are cached for
 ``peer_cache_seconds`` so a busy relay does not read the registry on every request; revocation takes
 effect within that time.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from exchange.protocol.service_tokens import PeerKey, ServiceTokenError, token_peer, verify_service_token
 from exchange.service.db.pool import Pool
-from exchange.service.errors import ProvinceForbidden, Unauthenticated
+from exchange.service.errors import ProvinceForbidden, Unauthenticated, echoed
 from exchange.service.store.peers import Peer, PeerKind, get_peer
 
 
@@ -46,17 +47,18 @@ class Authenticator:
             peer_id = token_peer(token)
         except ServiceTokenError as error:
             raise Unauthenticated(error.code, error.message) from error
+        named = echoed(peer_id)  # what the caller wrote: repeated short, with no control character
         entry = await self._entry(peer_id)
         if entry is None:
-            raise Unauthenticated("PEER_UNKNOWN", f"未登记的对等方：{peer_id[:64]}")
-        if entry.peer.revoked:
-            raise Unauthenticated("PEER_REVOKED", f"对等方 {peer_id} 的密钥已被吊销")
+            raise Unauthenticated("PEER_UNKNOWN", f"未登记的对等方：{named}", named=named)
         if entry.key is None:
-            raise Unauthenticated("TOKEN_INVALID", f"对等方 {peer_id} 登记的公钥无法使用")
+            raise Unauthenticated("TOKEN_INVALID", f"对等方 {named} 登记的公钥无法使用", named=named)
         try:
             verify_service_token(token, entry.key)
         except ServiceTokenError as error:
-            raise Unauthenticated(error.code, error.message) from error
+            raise Unauthenticated(error.code, error.message, named=named) from error
+        if entry.peer.revoked:
+            raise Unauthenticated("PEER_REVOKED", f"对等方 {named} 的密钥已被吊销", named=named)
         return entry.peer
 
     async def _entry(self, peer_id: str) -> _Entry | None:

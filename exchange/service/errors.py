@@ -56,9 +56,14 @@ class Refusal(ExchangeError):
 
 
 class Unauthenticated(Refusal):
-    """No usable service token, or its peer is unknown or revoked."""
+    """No usable service token, or its peer is unknown or revoked; ``named`` is the peer the token names
+    (``echoed``), for the log only: verified only when the refusal is ``PEER_REVOKED``."""
 
     status = 401
+
+    def __init__(self, code: str, message: str, *, named: str | None = None) -> None:
+        super().__init__(code, message)
+        self.named = named
 
 
 class ProvinceForbidden(Refusal):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 
@@ -52,6 +53,38 @@ async def test_a_revoked_peer_is_refused(hunan: PeerClient, exchange_database_ur
     async with await psycopg.AsyncConnection.connect(exchange_database_url, autocommit=True) as connection:
         await revoke_peer(connection, "node-hunan")
     assert await code_of(await hunan.post("/v1/claims", CLAIM)) == (401, "PEER_REVOKED")
+
+
+async def test_a_token_naming_a_revoked_peer_that_does_not_verify_is_refused_as_invalid_not_as_revoked(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    async with await psycopg.AsyncConnection.connect(exchange_database_url, autocommit=True) as connection:
+        await revoke_peer(connection, "node-hunan")
+    forged = service_token(PeerKey.generate("node-hunan"))
+    response = await hunan.http.post("/v1/claims", json=CLAIM, headers={"Authorization": f"Bearer {forged}"})
+    assert await code_of(response) == (401, "TOKEN_INVALID")
+    assert "吊销" not in response.json()["error"]["message"]
+
+
+async def test_the_name_of_an_unknown_peer_is_repeated_without_its_line_breaks(
+    http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = service_token(PeerKey.generate("x\nWARNING exchange.service.app: forged line"))
+    with caplog.at_level(logging.WARNING, logger="exchange.service.app"):
+        response = await http.post("/v1/claims", json=CLAIM, headers={"Authorization": f"Bearer {token}"})
+    assert await code_of(response) == (401, "PEER_UNKNOWN")
+    assert "\n" not in response.json()["error"]["message"]
+    assert [record.getMessage().count("\n") for record in caplog.records] == [0]
+
+
+async def test_a_forged_token_is_logged_with_the_peer_it_names(
+    hunan: PeerClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    forged = service_token(PeerKey.generate("node-hunan"))
+    with caplog.at_level(logging.WARNING, logger="exchange.service.app"):
+        await hunan.http.post("/v1/claims", json=CLAIM, headers={"Authorization": f"Bearer {forged}"})
+    [logged] = [record.getMessage() for record in caplog.records]
+    assert "TOKEN_INVALID (peer ? (kid node-hunan)" in logged
 
 
 async def test_a_node_may_not_act_for_a_province_it_does_not_serve(hubei: PeerClient) -> None:
