@@ -11,6 +11,7 @@ import datetime
 import heapq
 import json
 import re
+import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -32,6 +33,8 @@ MAX_SEQ: Final = 2**63 - 1  # a bigint
 CONFLICT_STATES: Final = ("open", "resolved", "all")
 
 _TOKEN = re.compile(r"[0-9a-f]{64}")
+_ID_OR_PHONE_NUMBER: Final = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|1[0-9]{10})(?![0-9])")
+_DIGIT_GAP: Final = re.compile(r"(?<=[0-9])[\s-]+(?=[0-9])")  # "138 0013 8000", "4301-0219..."
 _PROVINCES: Final = frozenset(entry.code for entry in code_list("province"))
 _EVENT_TYPES: Final = frozenset(event_type.value for event_type in MemberEventType)
 _CLAIM_RELEASED: Final = MemberEventType.CLAIM_RELEASED.value
@@ -263,7 +266,18 @@ def verification_request(document: object) -> VerificationRequest:
         raise InvalidRequest(f"purpose（核查事由）应为 1 至 {MAX_PURPOSE_LENGTH} 个字符", field="purpose")
     if not purpose.isprintable():
         raise InvalidRequest("purpose（核查事由）含有不可见字符", field="purpose")
+    if mentions_id_or_phone_number(purpose):
+        message = "purpose（核查事由）不得含有身份证号码或手机号码：事由永久记入核查日志，只写事由，如 困难职工帮扶"
+        raise InvalidRequest(message, field="purpose")
     return VerificationRequest(body["token"], purpose.strip())
+
+
+def mentions_id_or_phone_number(text: str) -> bool:
+    """True when ``text`` holds what looks like a resident ID number (15 digits, or 18 whose last may be X)
+    or a mobile number (11 digits from 1) — full-width digits, and digits grouped with spaces or hyphens,
+    included. A longer or shorter run of digits (a date, a document number) is not one."""
+    normal = unicodedata.normalize("NFKC", text)
+    return any(_ID_OR_PHONE_NUMBER.search(form) for form in (normal, _DIGIT_GAP.sub("", normal)))
 
 
 # -- query parameters ------------------------------------------------------------------------------

@@ -39,3 +39,11 @@ async def test_every_verification_is_logged_with_who_asked_why_and_the_answer(
         "SELECT peer, encode(token, 'hex'), purpose, member, province FROM verification_log ORDER BY id",
     )
     assert logged == [("node-hubei", person(1), PURPOSE, True, "43"), ("node-hubei", person(2), PURPOSE, False, None)]
+
+
+async def test_a_purpose_holding_a_phone_number_is_refused_and_not_logged(
+    gateway: PeerClient, exchange_database_url: str
+) -> None:
+    response = await gateway.post("/v1/verifications", {"token": person(1), "purpose": "帮扶 联系 13800138000"})
+    assert (response.status_code, response.json()["error"]["field"]) == (422, "purpose")
+    assert query(exchange_database_url, "SELECT count(*) FROM verification_log") == [(0,)]
