@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from exchange.service import wire
 from exchange.service.domain.model import DIMENSION_WIRE_NAMES, IndexStatus
 from exchange.service.errors import InvalidRequest
+from exchange.service.settings import LARGEST_REQUEST_BYTES
 from exchange.standard import code_list
 
 TOKEN = "a" * 64
@@ -250,3 +252,33 @@ def test_a_claim_released_event_that_does_not_end_the_membership_is_refused(stat
     error = refusal({"province": "43", "batches": [{"seq": 1, "events": [good_event(), released]}]})
     assert error.details == {"index": 0, "field": "batches[0].events[1].status"}
     assert "ended" in error.message
+
+
+EVERY_DIMENSION = {
+    "gender": "1",
+    "birthYear": 1980,
+    "education": "10",
+    "politicalStatus": "01",
+    "householdType": "1",
+    "newEmploymentForm": "0",
+    "orgLevel": "6",
+    "unionType": "1",
+    "unitNature": "05",
+}
+
+
+def body_bytes(event: dict[str, Any], count: int) -> int:
+    """The size of an events request of ``count`` copies of ``event``, in batches of 100, as compact JSON."""
+    batches = [{"seq": seq, "events": [event] * 100, "digest": TOKEN} for seq in range(1, count // 100 + 1)]
+    return len(json.dumps({"province": "43", "batches": batches}, separators=(",", ":")).encode())
+
+
+def test_thirty_eight_thousand_of_the_largest_events_fit_in_the_body_limit() -> None:
+    largest = good_event(
+        type="member.status_changed", status="transferring_out", previousToken=TOKEN, dimensions=EVERY_DIMENSION
+    )
+    assert body_bytes(largest, 38_000) <= LARGEST_REQUEST_BYTES
+
+
+def test_fifty_thousand_registrations_with_every_dimension_are_over_the_body_limit() -> None:
+    assert body_bytes(good_event(dimensions=EVERY_DIMENSION), wire.MAX_EVENTS) > LARGEST_REQUEST_BYTES
