@@ -54,6 +54,12 @@ class QueryLimits:
     max_tokens: int = 2_000
     max_page_size: int = 500
     max_result_objects: int = 50_000  # estimated before the query runs (``unionfed.graphql_result_size``)
+    # Members looked up by ID number per caller an hour: a clerk checks a person at a time; trying out the
+    # hidden digits of a masked number takes hundreds.
+    id_number_lookups_per_hour: int = 60
+    # The longest one SQL statement of a request may run, waits for locks included: the tenant's pool of
+    # connections is shared, and a few costly questions must not hold all of it.
+    statement_seconds: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,7 @@ class Tenant:
 
 def open_tenant(settings: TenantSettings, node: NodeSettings) -> Tenant:
     """Build a tenant's engine and helpers (connections are opened lazily, on first use)."""
-    engine = tenant_engine(settings.database_url)
+    engine = tenant_engine(settings.database_url, statement_seconds=node.limits.statement_seconds)
     return Tenant(
         settings=settings,
         node=node,

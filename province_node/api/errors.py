@@ -15,6 +15,8 @@ from typing import TypeVar
 
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
+from psycopg.errors import QueryCanceled
+from sqlalchemy.exc import DBAPIError
 from strawberry.extensions import SchemaExtension
 
 from exchange.standard import Problem, ProblemCode
@@ -150,6 +152,11 @@ class CodedErrors(SchemaExtension):
                                 original_error=original, extensions=extensions)  # fmt: skip
         if error.extensions and "code" in error.extensions:
             return error
+        if isinstance(original, DBAPIError) and isinstance(original.orig, QueryCanceled):
+            _log.warning("a statement ran too long in %s and was cancelled", error.path)
+            return GraphQLError("查询耗时过长，已被中止；请缩小范围（例如按下级组织分别查询）后再试", error.nodes,
+                                error.source, error.positions, error.path,
+                                extensions={"code": ErrorCode.QUERY_TIMEOUT.value})  # fmt: skip
         _log.error("unexpected error in %s", error.path, exc_info=original)
         return GraphQLError("服务器内部错误，请稍后再试或联系系统管理员", error.nodes, error.source, error.positions,
                             error.path, extensions={"code": "INTERNAL_ERROR"})  # fmt: skip

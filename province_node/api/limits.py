@@ -1,6 +1,7 @@
 """Bounds on one GraphQL request to a tenant, refused before anything runs: depth, aliases, tokens, and
-fields that hash a password asked more than once (``unionfed.graphql_limits``, coded ``QUERY_TOO_COMPLEX``),
-and the estimated size of the answer (``unionfed.graphql_result_size``, coded ``QUERY_TOO_COSTLY``)."""
+fields that hash a password or look up an ID number asked more than once (``unionfed.graphql_limits``, coded
+``QUERY_TOO_COMPLEX``), and the estimated size of the answer (``unionfed.graphql_result_size``, coded
+``QUERY_TOO_COSTLY``)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,11 @@ from province_node.settings import QueryLimits
 from unionfed.graphql_limits import complexity_limits, once_per_request
 from unionfed.graphql_result_size import ListSizes, result_size_rule
 
-# Each hashes a password: asked once per request, so aliases cannot multiply the guesses or the work.
-PASSWORD_FIELDS_ONCE: Final = once_per_request("login", "changePassword", "createAccount", "resetAccountPassword")
+# Asked once per request, so aliases cannot multiply the guesses or the work: each field hashing a password,
+# and the lookup by ID number (each counted against the caller's hourly allowance).
+ONCE_PER_REQUEST: Final = once_per_request(
+    "login", "changePassword", "createAccount", "resetAccountPassword", "memberByIdNumber"
+)
 
 # Lists without pages, at what a large province holds: a county union has tens of unions below it and
 # covers tens of units; a union has a few levels above it (city, county, township); a member's history is
@@ -41,5 +45,5 @@ def query_limits(limits: QueryLimits) -> list[Callable[[], SchemaExtension]]:
         max_depth=limits.max_depth,
         max_aliases=limits.max_aliases,
         max_tokens=limits.max_tokens,
-        more_rules=[PASSWORD_FIELDS_ONCE, result_size_rule(limits.max_result_objects, sizes)],
+        more_rules=[ONCE_PER_REQUEST, result_size_rule(limits.max_result_objects, sizes)],
     )

@@ -8,14 +8,20 @@ POOL_SIZE = 10
 MAX_OVERFLOW = 10
 
 
-def tenant_engine(database_url: str, *, pool_size: int = POOL_SIZE, max_overflow: int = MAX_OVERFLOW) -> AsyncEngine:
-    """A pooled engine for one tenant database."""
+def tenant_engine(
+    database_url: str,
+    *,
+    pool_size: int = POOL_SIZE,
+    max_overflow: int = MAX_OVERFLOW,
+    statement_seconds: float | None = None,
+) -> AsyncEngine:
+    """A pooled engine for one tenant database; with ``statement_seconds``, PostgreSQL cancels any statement
+    of its connections that runs longer (``QueryCanceled``)."""
+    connect_args: dict[str, str] = {"application_name": "unionfed-node"}
+    if statement_seconds is not None:
+        connect_args["options"] = f"-c statement_timeout={round(statement_seconds * 1000)}"
     return create_async_engine(
-        database_url,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
-        pool_pre_ping=True,
-        connect_args={"application_name": "unionfed-node"},
+        database_url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, connect_args=connect_args
     )
 
 

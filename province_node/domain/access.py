@@ -104,9 +104,10 @@ class Caller:
         return path_in_subtree(path, self.scope_path)
 
     def may_manage_account(self, path: str, role: Role) -> bool:
-        """Whether the caller may reset or disable an account of ``role`` at the organisation at ``path``: any
-        of its subtree but a fellow administrator of its own organisation, whom the level above manages (so no
-        administrator can take over a peer's account). At the province root there is no level above."""
+        """Whether the caller may create, reset or disable an account of ``role`` at the organisation at
+        ``path``: any of its subtree but a fellow administrator of its own organisation, whom the level above
+        manages (so no administrator can take over a peer's account, or mint a peer only it knows of). At the
+        province root there is no level above."""
         if not self.governs(path):
             return False
         fellow_admin = role is Role.ADMIN and path == self.scope_path

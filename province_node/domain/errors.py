@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     INVALID_ARGUMENT = "INVALID_ARGUMENT"
     LOGIN_FAILED = "LOGIN_FAILED"
     ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
+    TOO_MANY_LOOKUPS = "TOO_MANY_LOOKUPS"
     ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
     WRONG_PASSWORD = "WRONG_PASSWORD"  # noqa: S105 - an error code, not a password
     WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code, not a password
@@ -52,6 +53,7 @@ class ErrorCode(StrEnum):
     CONCURRENT_CHANGE = "CONCURRENT_CHANGE"  # another request changed the same record at the same moment
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"  # its answer, estimated before it runs, would be too large
+    QUERY_TIMEOUT = "QUERY_TIMEOUT"  # a statement ran past ``QueryLimits.statement_seconds`` and was cancelled
 
 
 class DomainError(Exception):

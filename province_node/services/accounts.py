@@ -25,6 +25,7 @@ from province_node.services.pages import search_text
 from province_node.services.unit_of_work import UniqueViolation, UnitOfWork
 
 MAX_FAILED_LOGINS = 5
+FELLOW_ADMINS_MANAGED_ABOVE = "同一组织的管理员账号由上级工会创建和管理，请联系上级工会办理"
 LOCKOUT = datetime.timedelta(minutes=15)
 _USERNAME = re.compile(r"[A-Za-z0-9_.\-]{3,32}")
 
@@ -175,14 +176,16 @@ async def _account_for_update(uow: UnitOfWork, account_id: int) -> Account:
     return account
 
 
-async def _count_failure(uow: UnitOfWork, account: Account) -> None:
-    """Count a wrong password on the locked ``account`` (locking it at the limit), audit it and commit."""
+async def _count_failure(
+    uow: UnitOfWork, account: Account, action: audit.AuditAction = audit.AuditAction.LOGIN_FAILED
+) -> None:
+    """Count a wrong password on the locked ``account`` (locking it at the limit), audit it as ``action`` and
+    commit."""
     account.failed_logins += 1
     if account.failed_logins >= MAX_FAILED_LOGINS:
         account.locked_until = _now() + LOCKOUT
         account.failed_logins = 0
-    audit.record(uow, audit.AuditAction.LOGIN_FAILED, target_type="account", target_ids=[account.id],
-                 account_id=account.id)  # fmt: skip
+    audit.record(uow, action, target_type="account", target_ids=[account.id], account_id=account.id)
     await uow.commit()
 
 
@@ -207,9 +210,12 @@ async def _own_account(uow: UnitOfWork) -> Account:
 
 async def change_password(uow: UnitOfWork, current_password: str, new_password: str) -> str:
     """Change the caller's password; returns a fresh login token (older tokens stop working)."""
-    account = await _own_account(uow)
+    account = await _account_for_update(uow, uow.caller.account_id)
+    _refuse_if_locked(account)
     passwords = uow.tenant.passwords
     if not await passwords.verify_in_worker(account.password_hash, current_password):
+        # Counted with the failed logins: a login token in the wrong hands must not guess the password freely.
+        await _count_failure(uow, account, audit.AuditAction.PASSWORD_CHANGE_FAILED)
         raise RuleViolation(ErrorCode.WRONG_PASSWORD, "当前密码不正确")
     check_strength(new_password, account.username)
     if await passwords.verify_in_worker(account.password_hash, new_password):
@@ -233,6 +239,8 @@ async def create_account(
         raise RuleViolation(ErrorCode.ORG_DISSOLVED, "该工会已撤销，不能再为其创建账号")
     if not caller.may_grant(role):
         raise RuleViolation(ErrorCode.ROLE_TOO_HIGH, "不能创建权限高于本账号的账号")
+    if not caller.may_manage_account(organisation.path, role):  # an administrator would mint a fellow of its own
+        raise RuleViolation(ErrorCode.NOT_PERMITTED, FELLOW_ADMINS_MANAGED_ABOVE)
     username = username.strip()
     if not _USERNAME.fullmatch(username):
         raise RuleViolation(ErrorCode.INVALID_ARGUMENT, "用户名须为 3 至 32 位字母、数字、下划线、点或连字符")
@@ -269,7 +277,7 @@ async def managed_account(uow: UnitOfWork, account_id: int) -> Account:
         raise NotFound("账号")
     account, path = found
     if account.id != uow.caller.account_id and not uow.caller.may_manage_account(path, Role(account.role)):
-        raise RuleViolation(ErrorCode.NOT_PERMITTED, "同一组织的管理员账号由上级工会管理，请联系上级工会办理")
+        raise RuleViolation(ErrorCode.NOT_PERMITTED, FELLOW_ADMINS_MANAGED_ABOVE)
     return account
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
+
+from sqlalchemy import func, select
 
 from province_node.db.tables import AuditEntry
 from province_node.services.unit_of_work import UnitOfWork
@@ -16,10 +19,12 @@ class AuditAction(StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login_failed"
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an action name
+    PASSWORD_CHANGE_FAILED = "password_change_failed"  # noqa: S105 - an action name; counted as a failed login
     ACCOUNT_CREATED = "account_created"
     ACCOUNT_DISABLED = "account_disabled"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - an action name
     PERSONAL_DATA_READ = "personal_data_read"
+    ID_NUMBER_LOOKUP = "id_number_lookup"  # a member looked up by ID number, found or not (details: found, masked)
     MEMBER_REGISTERED = "member_registered"
     MEMBER_UPDATED = "member_updated"
     MEMBER_STATUS_CHANGED = "member_status_changed"
@@ -63,3 +68,23 @@ def record(
             details=details,
         )
     )
+
+
+async def recent_count(uow: UnitOfWork, action: AuditAction, within: datetime.timedelta) -> int:
+    """How many times the caller did ``action`` in the last ``within`` (as the audit log recorded it).
+
+    The count is taken under a transaction-level lock on the caller and the action, so two requests of one
+    caller count one after the other: take it, record the action, commit.
+    """
+    caller = uow.caller
+    who = f"national:{caller.username}" if caller.is_national else f"account:{caller.account_id}"
+    await uow.db.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"{action.value}/{who}", 0))))
+    by_caller = (
+        AuditEntry.account_id.is_(None) & (AuditEntry.details["by"].astext == caller.username)
+        if caller.is_national
+        else AuditEntry.account_id == caller.account_id
+    )
+    statement = select(func.count()).where(
+        by_caller, AuditEntry.action == action.value, AuditEntry.at > func.now() - within
+    )
+    return int((await uow.db.execute(statement)).scalar_one())

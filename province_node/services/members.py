@@ -14,9 +14,11 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
 
 from exchange.standard import identity_token, validate_id_number
 from province_node.db.tables import Member, Membership, MembershipEvent, Organisation, is_within
-from province_node.domain.errors import InvalidInput, NotFound
+from province_node.domain.errors import ErrorCode, InvalidInput, NotFound, RuleViolation
 from province_node.domain.lifecycle import CURRENT_STATUSES
+from province_node.domain.masking import mask_id_number
 from province_node.domain.statistics import age_band_birth_ranges, years_before
+from province_node.services import audit
 from province_node.services.organisations import organisation_in_scope
 from province_node.services.pages import Page, contains_pattern, decode_cursor, page_of, page_size
 from province_node.services.unit_of_work import UnitOfWork
@@ -129,15 +131,36 @@ async def members_by_ids(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, Membe
     return {row.Member.id: MemberRow(row.Member, row.Membership) for row in rows}
 
 
+ID_NUMBER_LOOKUP_WINDOW = datetime.timedelta(hours=1)
+
+
 async def member_by_id_number(uow: UnitOfWork, id_type: str, id_number: str) -> MemberRow | None:
-    """The member holding this ID, looked up through the identity token; ``None`` if not in scope."""
+    """The member holding this ID, looked up through the identity token; ``None`` if not in scope.
+
+    Every lookup, found or not, is audited and counted against the caller's allowance an hour
+    (``QueryLimits.id_number_lookups_per_hour``): the answer tells whether a number belongs to a member, so
+    without a bound the hidden digits of a masked number could be tried out one candidate at a time.
+    """
     verdict = validate_id_number(id_type, id_number, today=uow.today)
     if verdict.document is None:
         raise InvalidInput(verdict.errors)
+    allowance = uow.tenant.node.limits.id_number_lookups_per_hour
+    if await audit.recent_count(uow, audit.AuditAction.ID_NUMBER_LOOKUP, ID_NUMBER_LOOKUP_WINDOW) >= allowance:
+        raise RuleViolation(
+            ErrorCode.TOO_MANY_LOOKUPS, f"一小时内按证件号码查找会员最多 {allowance} 次，已达上限，请稍后再试"
+        )
     token = identity_token(uow.tenant.national_key, verdict.document)
     row = (
         await uow.db.execute(_rows().where(Member.token == token, is_within(Organisation.path, uow.caller.scope_path)))
     ).first()
+    audit.record(
+        uow,
+        audit.AuditAction.ID_NUMBER_LOOKUP,
+        target_type="member",
+        target_ids=[row.Member.id] if row else [],
+        details={"found": row is not None, "idNumber": mask_id_number(verdict.document.number)},
+    )
+    await uow.commit()
     return MemberRow(row.Member, row.Membership) if row else None
 
 

@@ -31,15 +31,13 @@ class MemberQueries:
 
     @strawberry.field(
         description="The member holding an ID, found through the identity token; null when not in your scope. "
-        "Each member found is audited: the lookup ties a known ID number to a record.",
+        "Once per request; every lookup, found or not, is audited and counted (TOO_MANY_LOOKUPS past the "
+        "hourly allowance): the answer ties a known ID number to a record.",
         extensions=allowed(Permission.READ),
     )
     async def member_by_id_number(self, info: Info, id_number: str, id_type: str = "01") -> MemberType | None:
         row = await members.member_by_id_number(info.context.uow, id_type, id_number)
-        if row is None:
-            return None
-        info.context.personal_reads.add(row.member.id, "idNumberLookup")
-        return MemberType(row=row)
+        return MemberType(row=row) if row is not None else None
 
     @strawberry.field(
         description="Members of your subtree matching a filter, in registration order, a page at a time.",

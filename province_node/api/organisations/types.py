@@ -1,4 +1,9 @@
-"""GraphQL types of union organisations."""
+"""GraphQL types of union organisations.
+
+An organisation's own fields are readable wherever the organisation is given (the login answer and ``me``
+name the caller's own, also before the initial password is changed); the fields that reach other
+organisations, units or counts need a signed-in caller who has changed it, as the root fields do.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from exchange.standard import is_temporary_code
 from province_node.api.codes import Code, required_code
 from province_node.api.context import Context
 from province_node.api.ids import global_id
+from province_node.api.permissions import signed_in
 from province_node.db.tables import Organisation
 
 if TYPE_CHECKING:
@@ -71,14 +77,16 @@ class OrganisationType:
     def dissolved_at(self) -> datetime.datetime | None:
         return self.row.dissolved_at
 
-    @strawberry.field(description="The organisation above, or null at the root of your scope.")
+    @strawberry.field(description="The organisation above, or null at the root of your scope.", extensions=signed_in())
     async def parent(self, info: Info) -> OrganisationType | None:
         if self.row.parent_id is None:
             return None
         parent = await info.context.loaders.organisation_by_id.load(self.row.parent_id)
         return OrganisationType(row=parent) if parent else None
 
-    @strawberry.field(description="Organisations above this one within your scope, from the top down.")
+    @strawberry.field(
+        description="Organisations above this one within your scope, from the top down.", extensions=signed_in()
+    )
     async def ancestors(self, info: Info) -> list[OrganisationType]:
         ids = [int(label) for label in self.row.path.split(".")[:-1]]
         found = await info.context.loaders.organisation_by_id.load_many(ids)
@@ -90,18 +98,20 @@ class OrganisationType:
         names = await info.context.loaders.organisation_name_by_id.load_many(ids)
         return [name or "" for name in names]
 
-    @strawberry.field(description="Organisations directly below (not dissolved).")
+    @strawberry.field(description="Organisations directly below (not dissolved).", extensions=signed_in())
     async def children(self, info: Info) -> list[OrganisationType]:
         rows = await info.context.loaders.children_by_organisation.load(self.row.id)
         return [OrganisationType(row=row) for row in rows]
 
-    @strawberry.field(description="Units this union covers (a joint union covers several).")
+    @strawberry.field(description="Units this union covers (a joint union covers several).", extensions=signed_in())
     async def units(self, info: Info) -> list[Annotated[UnitType, strawberry.lazy("province_node.api.units.types")]]:
         from province_node.api.units.types import UnitType
 
         rows = await info.context.loaders.units_by_organisation.load(self.row.id)
         return [UnitType(row=row) for row in rows]
 
-    @strawberry.field(description="Current members in this organisation and everything below it (derived).")
+    @strawberry.field(
+        description="Current members in this organisation and everything below it (derived).", extensions=signed_in()
+    )
     async def member_count(self, info: Info) -> int:
         return await info.context.loaders.member_count_by_organisation.load(self.row.id)

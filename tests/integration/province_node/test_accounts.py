@@ -421,3 +421,52 @@ async def test_two_admins_creating_the_same_username_at_once_make_one_account(
         "USERNAME_TAKEN"
     )
     assert await scalar(world.tenant, "SELECT count(*) FROM account WHERE username = 'newcomer'") == 1
+
+
+async def test_an_account_on_its_initial_password_sees_its_own_organisation_but_nothing_below_or_above(
+    world: World, anonymous: GraphQLClient, city_admin: GraphQLClient
+) -> None:
+    issued = await issue_account(city_admin, world.furong.id, "fr_new", "CLERK")
+    first = await login(anonymous, "fr_new", issued["initialPassword"])
+    newcomer = GraphQLClient(anonymous.http, "43", first["token"])
+    assert (await newcomer.data("{ me { organisation { name leader } } }"))["me"]["organisation"][
+        "name"
+    ] == "芙蓉区总工会"
+    for reach in ("children { name }", "units { name }", "memberCount", "parent { name }", "ancestors { name }"):
+        query = f"{{ me {{ organisation {{ {reach} }} }} }}"
+        assert await newcomer.error_codes(query) == ["PASSWORD_CHANGE_REQUIRED"], reach
+
+
+async def test_the_login_answer_names_the_organisation_but_reaches_nothing_from_it(
+    world: World, anonymous: GraphQLClient
+) -> None:
+    reaching = """mutation($u: String!, $p: String!) { login(username: $u, password: $p) {
+        ... on LoginSuccess { account { organisation { name children { name } } } } } }"""
+    assert await anonymous.error_codes(reaching, {"u": "fr_clerk", "p": PASSWORD}) == ["UNAUTHENTICATED"]
+
+
+async def test_wrong_current_passwords_count_towards_the_lockout_like_failed_logins(
+    world: World, anonymous: GraphQLClient, furong_clerk: GraphQLClient
+) -> None:
+    for _ in range(5):
+        wrong = await furong_clerk.data(CHANGE_PASSWORD, {"current": "Wrong-password-1", "new": NEW_PASSWORD})
+        assert wrong["changePassword"]["code"] == "WRONG_PASSWORD"
+    right = await furong_clerk.data(CHANGE_PASSWORD, {"current": PASSWORD, "new": NEW_PASSWORD})
+    assert right["changePassword"]["code"] == "ACCOUNT_LOCKED"
+    assert (await login(anonymous, "fr_clerk", PASSWORD))["code"] == "ACCOUNT_LOCKED"
+    failures = await scalar(
+        world.tenant,
+        "SELECT count(*) FROM audit_log JOIN account ON account.id = audit_log.account_id "
+        "WHERE action = 'password_change_failed' AND username = 'fr_clerk'",
+    )
+    assert failures == 5
+
+
+async def test_a_county_admin_cannot_create_a_fellow_admin_of_the_county(
+    world: World, furong_admin: GraphQLClient
+) -> None:
+    issued = await issue_account(furong_admin, world.furong.id, "fr_admin2", "ADMIN")
+    assert (issued["code"], "上级工会" in issued["message"]) == ("NOT_PERMITTED", True)
+    assert await scalar(world.tenant, "SELECT count(*) FROM account WHERE username = 'fr_admin2'") == 0
+    below = await issue_account(furong_admin, world.furong_union.id, "frkj_admin", "ADMIN")
+    assert below["__typename"] == "AccountIssued"

@@ -11,9 +11,12 @@ from typing import Any
 
 import psycopg
 import pytest
+from sqlalchemy import text
 
 from exchange.standard import china_today
+from province_node.domain.masking import mask_id_number
 from province_node.domain.statistics import age_band, age_on
+from province_node.settings import QueryLimits
 from province_node.synthetic.people import Person
 from tests.integration.province_node.conftest import (
     Enrolled,
@@ -685,3 +688,58 @@ async def test_a_malformed_id_number_in_a_lookup_is_refused(world: World, furong
 async def test_an_id_number_of_nobody_finds_nobody(world: World, furong_clerk: GraphQLClient) -> None:
     number = resident_id("430102", datetime.date(1991, 1, 1), 999)
     assert await furong_clerk.data(BY_ID_NUMBER, {"n": number}) == {"memberByIdNumber": None}
+
+
+async def test_every_lookup_by_id_number_is_audited_found_or_not_with_the_number_masked(
+    world: World, furong_clerk: GraphQLClient
+) -> None:
+    row = world.furong_members[0]
+    nobody = resident_id("430102", datetime.date(1991, 1, 1), 999)
+    await furong_clerk.data(BY_ID_NUMBER, {"n": world.id_number(row)})
+    await furong_clerk.data(BY_ID_NUMBER, {"n": nobody})
+    entries = await fetch(world.tenant, "SELECT a.username, l.target_ids, l.details FROM audit_log l JOIN account a "
+                          "ON a.id = l.account_id WHERE l.action = 'id_number_lookup' ORDER BY l.id")  # fmt: skip
+    assert entries == [
+        ("fr_clerk", [row.member.id], {"found": True, "idNumber": mask_id_number(world.id_number(row))}),
+        ("fr_clerk", [], {"found": False, "idNumber": mask_id_number(nobody)}),
+    ]
+
+
+async def lookups_recorded(world: World, username: str, count: int, *, ago: datetime.timedelta) -> None:
+    """``count`` lookups by ID number of ``username`` in the audit log, ``ago`` before now."""
+    async with world.tenant.engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO audit_log (account_id, action, at) SELECT id, 'id_number_lookup', now() - :ago "
+                "FROM account, generate_series(1, :count) WHERE username = :username"
+            ),
+            {"ago": ago, "count": count, "username": username},
+        )
+
+
+async def test_lookups_by_id_number_past_the_hourly_allowance_are_refused(
+    world: World, furong_clerk: GraphQLClient, tianxin_clerk: GraphQLClient
+) -> None:
+    allowance = QueryLimits().id_number_lookups_per_hour
+    await lookups_recorded(world, "fr_clerk", allowance, ago=datetime.timedelta(minutes=50))
+    number = world.id_number(world.furong_members[0])
+    body = await furong_clerk.raw(BY_ID_NUMBER, {"n": number})
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["TOO_MANY_LOOKUPS"]
+    assert "上限" in body["errors"][0]["message"]
+    assert await tianxin_clerk.data(BY_ID_NUMBER, {"n": number}) == {"memberByIdNumber": None}  # another account
+
+
+async def test_lookups_by_id_number_older_than_an_hour_do_not_count(world: World, furong_clerk: GraphQLClient) -> None:
+    await lookups_recorded(world, "fr_clerk", QueryLimits().id_number_lookups_per_hour, ago=datetime.timedelta(hours=2))
+    row = world.furong_members[0]
+    found = await furong_clerk.data(BY_ID_NUMBER, {"n": world.id_number(row)})
+    assert found["memberByIdNumber"]["id"] == gid("Member", row.member.id)
+
+
+async def test_a_lookup_by_id_number_asked_twice_in_one_request_is_refused(
+    world: World, furong_clerk: GraphQLClient
+) -> None:
+    numbers = [world.id_number(row) for row in world.furong_members[:2]]
+    twice = """query($a: String!, $b: String!) {
+      a: memberByIdNumber(idNumber: $a) { id } b: memberByIdNumber(idNumber: $b) { id } }"""
+    assert await furong_clerk.error_codes(twice, {"a": numbers[0], "b": numbers[1]}) == ["QUERY_TOO_COMPLEX"]

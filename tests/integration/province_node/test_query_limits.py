@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 
+import anyio
 import httpx
 import pytest
+from sqlalchemy import text
 
 from province_node.app import create_app
 from province_node.settings import NodeSettings, QueryLimits
 from tests.integration.province_node.conftest import GraphQLClient, settings_for
-from tests.integration.province_node.world import World
+from tests.integration.province_node.world import PASSWORD, World
 
 pytestmark = pytest.mark.anyio
 
@@ -168,3 +171,25 @@ async def test_metrics_count_unparsable_requests_as_errors(world: World, city_ad
 async def test_a_province_the_node_does_not_serve_is_not_found(client: httpx.AsyncClient) -> None:
     response = await client.post("/p/11/graphql", json={"query": INTROSPECTION})
     assert response.status_code == 404
+
+
+async def test_a_statement_running_past_the_limit_is_cancelled_with_a_coded_chinese_error(
+    world: World, node_settings: NodeSettings
+) -> None:
+    settings = dataclasses.replace(node_settings, limits=dataclasses.replace(LIMITS, statement_seconds=0.3))
+    app = create_app(settings)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://node") as http,
+        world.tenant.engine.connect() as blocker,
+    ):
+        clerk = await GraphQLClient(http, "43").login("fr_clerk", PASSWORD)
+        await blocker.execute(text("LOCK TABLE member IN ACCESS EXCLUSIVE MODE"))  # the count waits for it
+        try:
+            with anyio.fail_after(10):  # without the limit the count would wait for as long as the lock is held
+                body = await clerk.raw("{ members { totalCount } }")
+        finally:
+            await blocker.rollback()
+        assert error_codes(body) == ["QUERY_TIMEOUT"]
+        assert "缩小范围" in body["errors"][0]["message"]
+        assert (await clerk.data("{ me { username } }"))["me"] == {"username": "fr_clerk"}  # the pool recovered
