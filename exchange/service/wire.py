@@ -11,7 +11,6 @@ import datetime
 import heapq
 import json
 import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -21,6 +20,7 @@ from exchange.service.domain.tally import GROUPINGS
 from exchange.service.errors import InvalidRequest, echoed
 from exchange.standard import code_list
 from exchange.standard.events import MemberEventType
+from exchange.standard.personal_numbers import mentions_personal_number
 
 MAX_CLAIM_TOKENS: Final = 5_000
 MAX_BATCHES: Final = 500
@@ -33,8 +33,6 @@ MAX_SEQ: Final = 2**63 - 1  # a bigint
 CONFLICT_STATES: Final = ("open", "resolved", "all")
 
 _TOKEN = re.compile(r"[0-9a-f]{64}")
-_ID_OR_PHONE_NUMBER: Final = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|1[0-9]{10})(?![0-9])")
-_DIGIT_GAP: Final = re.compile(r"(?<=[0-9])[\s-]+(?=[0-9])")  # "138 0013 8000", "4301-0219..."
 _PROVINCES: Final = frozenset(entry.code for entry in code_list("province"))
 _EVENT_TYPES: Final = frozenset(event_type.value for event_type in MemberEventType)
 _CLAIM_RELEASED: Final = MemberEventType.CLAIM_RELEASED.value
@@ -266,18 +264,10 @@ def verification_request(document: object) -> VerificationRequest:
         raise InvalidRequest(f"purpose（核查事由）应为 1 至 {MAX_PURPOSE_LENGTH} 个字符", field="purpose")
     if not purpose.isprintable():
         raise InvalidRequest("purpose（核查事由）含有不可见字符", field="purpose")
-    if mentions_id_or_phone_number(purpose):
+    if mentions_personal_number(purpose):
         message = "purpose（核查事由）不得含有身份证号码或手机号码：事由永久记入核查日志，只写事由，如 困难职工帮扶"
         raise InvalidRequest(message, field="purpose")
     return VerificationRequest(body["token"], purpose.strip())
-
-
-def mentions_id_or_phone_number(text: str) -> bool:
-    """True when ``text`` holds what looks like a resident ID number (15 digits, or 18 whose last may be X)
-    or a mobile number (11 digits from 1) — full-width digits, and digits grouped with spaces or hyphens,
-    included. A longer or shorter run of digits (a date, a document number) is not one."""
-    normal = unicodedata.normalize("NFKC", text)
-    return any(_ID_OR_PHONE_NUMBER.search(form) for form in (normal, _DIGIT_GAP.sub("", normal)))
 
 
 # -- query parameters ------------------------------------------------------------------------------

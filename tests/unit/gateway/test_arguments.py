@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from exchange.standard.personal_numbers import mentions_personal_number
 from gateway.domain.arguments import (
     MAX_CONFLICT_PAGE,
     MAX_PURPOSE_LENGTH,
@@ -47,7 +48,7 @@ def test_an_id_the_standard_refuses_is_refused_with_its_code(
 @pytest.mark.parametrize(
     ("purpose", "code"),
     [("", "PURPOSE_LENGTH"), ("   ", "PURPOSE_LENGTH"), ("帮" * (MAX_PURPOSE_LENGTH + 1), "PURPOSE_LENGTH"),
-     ("帮扶\x00", "PURPOSE_UNPRINTABLE")],
+     ("帮扶\x00", "PURPOSE_UNPRINTABLE"), ("帮扶 联系电话13800138000", "PURPOSE_PERSONAL_NUMBER")],
 )  # fmt: skip
 def test_a_purpose_must_say_why_in_printable_words(purpose: str, code: str) -> None:
     assert [p.code for p in check_purpose(purpose)] == [code]
@@ -59,6 +60,12 @@ def test_a_purpose_of_up_to_the_limit_is_accepted_and_logged_with_who_asked() ->
     logged = logged_purpose(purpose, "x" * 300)
     assert logged.startswith(purpose)
     assert len(logged) == 200  # what the exchange keeps
+
+
+def test_a_caller_named_by_a_mobile_number_is_logged_with_all_but_its_last_four_digits_hidden() -> None:
+    logged = logged_purpose("困难职工帮扶", "13800138000")
+    assert logged == "困难职工帮扶（全国用户 *******8000）"
+    assert not mentions_personal_number(logged)
 
 
 def test_a_page_of_conflicts_needs_a_non_negative_cursor_and_a_bounded_limit() -> None:
