@@ -358,9 +358,9 @@ _DIMENSION_VARIANTS: Final = [
     }
     for gender in ("1", "2")
     for year in range(0, 40, 3)
-    for education in ("21", "31", "41")
+    for education in ("20", "30", "40")
     for political in ("01", "13")
-    for nature in ("05", "11")
+    for nature in ("05", "10")
 ]
 
 
