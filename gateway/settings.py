@@ -2,7 +2,8 @@
 
     UNIONFED_GATEWAY_NODES        the node of every province, "<code>=<base URL>" comma-separated, e.g.
                                   "42=http://127.0.0.1:8002,43=http://127.0.0.1:8002" (one node process may
-                                  serve several provinces; the gateway asks ``<base>/p/<code>/graphql``)
+                                  serve several provinces; the gateway asks ``<base>/p/<code>/graphql``);
+                                  every service URL here is https, or http only on this machine
     UNIONFED_EXCHANGE_URL         the national exchange; unset: no distinct persons, member location, verification
                                   or conflicts
     UNIONFED_GATEWAY_ID           the gateway's peer id at the exchange and towards nodes (default "gateway")
@@ -36,7 +37,7 @@ from exchange.protocol.service_tokens import PeerKey
 from exchange.standard import NationalKey, NationalKeyError, code_list
 from gateway.domain.retry_policy import RetryPolicy
 from unionfed.environment_settings import SettingsError as SettingsError
-from unionfed.environment_settings import number_setting
+from unionfed.environment_settings import number_setting, service_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +99,6 @@ class GatewaySettings:
         return f"{self.nodes[province]}/p/{province}/graphql"
 
 
-def _url(name: str, value: str) -> str:
-    url = value.strip().rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise SettingsError(f"{name} must be an http(s) URL, not {value!r}")
-    return url
-
-
 def _nodes(environ: Mapping[str, str]) -> dict[str, str]:
     spec = environ.get("UNIONFED_GATEWAY_NODES", "").strip()
     if not spec:
@@ -117,7 +111,7 @@ def _nodes(environ: Mapping[str, str]) -> dict[str, str]:
             raise SettingsError(f"UNIONFED_GATEWAY_NODES: {province!r} is not a province code")
         if province in nodes:
             raise SettingsError(f"UNIONFED_GATEWAY_NODES names province {province} twice")
-        nodes[province] = _url("UNIONFED_GATEWAY_NODES", url)
+        nodes[province] = service_url("UNIONFED_GATEWAY_NODES", url)
     return nodes
 
 
@@ -174,9 +168,9 @@ def _oidc(environ: Mapping[str, str]) -> OidcSettings | None:
         raise SettingsError("UNIONFED_OIDC_AUDIENCE is needed with UNIONFED_OIDC_ISSUER")
     jwks = environ.get("UNIONFED_OIDC_JWKS_URL", "").strip()
     return OidcSettings(
-        issuer=_url("UNIONFED_OIDC_ISSUER", issuer),
+        issuer=service_url("UNIONFED_OIDC_ISSUER", issuer),
         audience=audience,
-        jwks_url=_url("UNIONFED_OIDC_JWKS_URL", jwks) if jwks else None,
+        jwks_url=service_url("UNIONFED_OIDC_JWKS_URL", jwks) if jwks else None,
         roles_claim=environ.get("UNIONFED_OIDC_ROLES_CLAIM", "roles").strip() or "roles",
     )
 
@@ -192,7 +186,7 @@ def gateway_settings(environ: Mapping[str, str]) -> GatewaySettings:
     return GatewaySettings(
         nodes=_nodes(environ),
         key=_key(environ),
-        exchange_url=_url("UNIONFED_EXCHANGE_URL", exchange) if exchange else None,
+        exchange_url=service_url("UNIONFED_EXCHANGE_URL", exchange) if exchange else None,
         national_key=national_key,
         policy=NodePolicy(timeout=number_setting(environ, "UNIONFED_NODE_TIMEOUT", "2", 0.05, 60)),
         accounts=_accounts(environ),

@@ -10,7 +10,8 @@
     UNIONFED_INTROSPECTION    "false" turns GraphQL introspection off (default on)
     UNIONFED_TOKEN_HOURS      lifetime of a login token (default 8)
     UNIONFED_IMPORT_DIR       where uploaded rosters and their error reports are kept while needed
-    UNIONFED_EXCHANGE_URL     the national exchange (e.g. http://127.0.0.1:8001); unset: the node runs alone
+    UNIONFED_EXCHANGE_URL     the national exchange (https; http only on this machine, e.g. http://127.0.0.1:8001);
+                              unset: the node runs alone
     UNIONFED_NODE_ID          this node's id in the exchange's peer registry
     UNIONFED_NODE_KEY         this node's Ed25519 private key as a JWK (JSON), or UNIONFED_NODE_KEY_FILE
                               (default: "unionfed-imports" in the system's temporary folder)
@@ -41,6 +42,7 @@ from exchange.protocol.service_tokens import PeerKey
 from exchange.standard import NationalKey, NationalKeyError, code_list, profile
 from exchange.standard.profiles import Profile
 from unionfed.environment_settings import SettingsError as SettingsError
+from unionfed.environment_settings import service_url
 
 MIN_SECRET_BYTES = 32
 
@@ -220,11 +222,10 @@ def _rollup_interval(environ: Mapping[str, str]) -> float | None:
 
 
 def _exchange(environ: Mapping[str, str]) -> ExchangeSettings | None:
-    url = environ.get("UNIONFED_EXCHANGE_URL", "").strip().rstrip("/")
-    if not url:
+    configured = environ.get("UNIONFED_EXCHANGE_URL", "").strip()
+    if not configured:
         return None
-    if not url.startswith(("http://", "https://")):
-        raise SettingsError("UNIONFED_EXCHANGE_URL must be an http(s) URL")
+    url = service_url("UNIONFED_EXCHANGE_URL", configured)
     node_id = environ.get("UNIONFED_NODE_ID", "").strip()
     if not node_id:
         raise SettingsError("UNIONFED_NODE_ID is not set (this node's id in the exchange's peer registry)")

@@ -1,4 +1,4 @@
-"""Node settings read from the environment: the statistics rollups' background fold interval."""
+"""Node settings read from the environment: the statistics rollups' background fold interval, the exchange's URL."""
 
 from __future__ import annotations
 
@@ -32,3 +32,9 @@ def test_the_background_fold_interval_can_be_set_or_turned_off(given: str, inter
 def test_a_fold_interval_that_is_not_seconds_is_refused(given: str) -> None:
     with pytest.raises(SettingsError, match="UNIONFED_ROLLUP_SECONDS"):
         node_settings(environment(UNIONFED_ROLLUP_SECONDS=given))
+
+
+def test_an_exchange_on_another_machine_must_be_reached_over_https() -> None:
+    keyed = {"UNIONFED_NODE_ID": "node-43", "UNIONFED_NODE_KEY": "{}"}
+    with pytest.raises(SettingsError, match="https"):
+        node_settings(environment(UNIONFED_EXCHANGE_URL="http://exchange.acftu.example", **keyed))
