@@ -128,7 +128,7 @@ def _provinces(text: str, kind: str) -> list[str] | None:
 async def _add_peer(settings: ExchangeSettings, args: argparse.Namespace) -> int:
     import psycopg
 
-    from exchange.service.store.peers import PeerExists, PeerKind, add_peer
+    from exchange.service.store.peers import PeerKind, PeerRefused, add_peer
 
     if not PEER_ID.fullmatch(args.id):
         _log.error("a peer id is 1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
@@ -140,7 +140,7 @@ async def _add_peer(settings: ExchangeSettings, args: argparse.Namespace) -> int
     async with await psycopg.AsyncConnection.connect(settings.database_url, autocommit=True) as connection:
         try:
             peer = await add_peer(connection, args.id, PeerKind(args.kind), provinces, jwk)
-        except PeerExists as error:
+        except PeerRefused as error:
             _log.error("%s", error)
             return 1
     print(f"registered {peer.kind.value} {peer.id}" + (f" for {','.join(peer.provinces)}" if peer.provinces else ""))

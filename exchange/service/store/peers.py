@@ -13,6 +13,11 @@ from psycopg.types.json import Jsonb
 from exchange.service.db.pool import Connection
 
 _COLUMNS: Final = "id, kind, provinces, public_jwk, registered_at, revoked_at"
+_LOCK_REGISTRY: Final = "SELECT pg_advisory_xact_lock(hashtext('unionfed-peer-registry'))"
+_NODES_SERVING: Final = """
+SELECT id, province FROM peer, unnest(provinces) AS province
+WHERE kind = 'node' AND revoked_at IS NULL AND province = ANY(%s) ORDER BY id, province LIMIT 1
+"""
 
 
 class PeerKind(StrEnum):
@@ -39,8 +44,16 @@ class Peer:
         return self.revoked_at is not None
 
 
-class PeerExists(ValueError):
+class PeerRefused(ValueError):
+    """A peer that cannot be registered; the message says why."""
+
+
+class PeerExists(PeerRefused):
     """A peer of that id is already registered."""
+
+
+class ProvinceServed(PeerRefused):
+    """Another node, not revoked, serves one of the provinces: a province's batches are one sequence."""
 
 
 def _peer(record: Sequence[Any]) -> Peer:
@@ -64,13 +77,24 @@ async def list_peers(connection: Connection) -> list[Peer]:
 async def add_peer(
     connection: Connection, peer_id: str, kind: PeerKind, provinces: Sequence[str], public_jwk: dict[str, Any]
 ) -> Peer:
-    """Register a peer; ``PeerExists`` when the id is taken (a revoked id is not reused)."""
-    cursor = await connection.execute(
-        f"INSERT INTO peer (id, kind, provinces, public_jwk) VALUES (%s, %s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT (id) DO NOTHING RETURNING {_COLUMNS}",
-        (peer_id, kind.value, list(provinces), Jsonb(public_jwk)),
-    )
-    record = await cursor.fetchone()
+    """Register a peer; ``PeerExists`` when the id is taken (a revoked id is not reused), ``ProvinceServed``
+    when a node not revoked serves one of its provinces already (to replace a node, revoke it first)."""
+    async with connection.transaction():
+        await connection.execute(_LOCK_REGISTRY)  # two registrations of one province: one after the other
+        if kind is PeerKind.NODE:
+            cursor = await connection.execute(_NODES_SERVING, (list(provinces),))
+            served = await cursor.fetchone()
+            if served is not None:
+                raise ProvinceServed(
+                    f"province {served[1]} is served by node {served[0]!r} already; to replace that node, "
+                    f"revoke it first (unionfed exchange peers revoke {served[0]})"
+                )
+        cursor = await connection.execute(
+            f"INSERT INTO peer (id, kind, provinces, public_jwk) VALUES (%s, %s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (id) DO NOTHING RETURNING {_COLUMNS}",
+            (peer_id, kind.value, list(provinces), Jsonb(public_jwk)),
+        )
+        record = await cursor.fetchone()
     if record is None:
         raise PeerExists(f"peer {peer_id!r} is already registered")
     return _peer(record)

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from exchange.protocol.service_tokens import PeerKey, service_token
-from exchange.service.store.peers import revoke_peer
+from exchange.service.store.peers import PeerKind, ProvinceServed, add_peer, revoke_peer
 from tests.integration.exchange.conftest import PeerClient, person
 
 pytestmark = pytest.mark.anyio
@@ -85,6 +85,25 @@ async def test_a_forged_token_is_logged_with_the_peer_it_names(
         await hunan.http.post("/v1/claims", json=CLAIM, headers={"Authorization": f"Bearer {forged}"})
     [logged] = [record.getMessage() for record in caplog.records]
     assert "TOKEN_INVALID (peer ? (kid node-hunan)" in logged
+
+
+async def test_a_second_node_for_a_province_served_already_is_not_registered(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    jwk = PeerKey.generate("node-hunan-2").public_jwk()
+    async with await psycopg.AsyncConnection.connect(exchange_database_url, autocommit=True) as connection:
+        with pytest.raises(ProvinceServed, match="node-hunan"):
+            await add_peer(connection, "node-hunan-2", PeerKind.NODE, ["42", "43"], jwk)
+        cursor = await connection.execute("SELECT count(*) FROM peer WHERE id = 'node-hunan-2'")
+        assert await cursor.fetchone() == (0,)
+
+
+async def test_a_node_replacing_a_revoked_one_is_registered(hunan: PeerClient, exchange_database_url: str) -> None:
+    jwk = PeerKey.generate("node-hunan-2").public_jwk()
+    async with await psycopg.AsyncConnection.connect(exchange_database_url, autocommit=True) as connection:
+        await revoke_peer(connection, "node-hunan")
+        peer = await add_peer(connection, "node-hunan-2", PeerKind.NODE, ["43"], jwk)
+    assert (peer.id, peer.provinces) == ("node-hunan-2", ("43",))
 
 
 async def test_a_node_may_not_act_for_a_province_it_does_not_serve(hubei: PeerClient) -> None:
