@@ -32,6 +32,7 @@ class ErrorCode(StrEnum):
     LOGIN_FAILED = "LOGIN_FAILED"
     ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
     TOO_MANY_LOOKUPS = "TOO_MANY_LOOKUPS"
+    IMPORT_QUEUE_FULL = "IMPORT_QUEUE_FULL"  # the account has as many imports waiting or running as it may
     ACCOUNT_DISABLED = "ACCOUNT_DISABLED"
     WRONG_PASSWORD = "WRONG_PASSWORD"  # noqa: S105 - an error code, not a password
     WEAK_PASSWORD = "WEAK_PASSWORD"  # noqa: S105 - an error code, not a password

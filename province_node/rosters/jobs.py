@@ -29,7 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from province_node.db.tables import ImportJob, Organisation, is_within
 from province_node.domain.access import Caller, Permission, Role
@@ -49,6 +49,7 @@ PROGRESS_SECONDS = 1.0
 REJECTIONS_KEPT = 1000
 REPORTS_KEPT_DAYS = 7
 RUNNING_AT_ONCE = 1  # an import uses every core; a second one would only slow both down
+UNFINISHED_PER_ACCOUNT = 3  # uploads of one account waiting or running at once
 
 
 class JobStatus(StrEnum):
@@ -68,6 +69,24 @@ INTERRUPTED_ERROR = {"code": "INTERRUPTED", "message": "导入期间节点停止
 
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+async def _refuse_past_the_account_share(uow: UnitOfWork, caller: Caller) -> None:
+    """Refuse an upload of an account that has ``UNFINISHED_PER_ACCOUNT`` jobs waiting or running: imports of a
+    tenant run one at a time, so one account must not fill the queue (or the disk) ahead of everyone else.
+    Counted under a lock on the account, so two uploads of one account count one after the other."""
+    await uow.db.execute(
+        select(func.pg_advisory_xact_lock(func.hashtextextended(f"import-share/{caller.account_id}", 0)))
+    )
+    unfinished = await uow.db.scalar(
+        select(func.count()).where(ImportJob.account_id == caller.account_id, ImportJob.status.in_(UNFINISHED))
+    )
+    if unfinished >= UNFINISHED_PER_ACCOUNT:
+        raise RuleViolation(
+            ErrorCode.IMPORT_QUEUE_FULL,
+            f"您已有 {unfinished} 个导入在排队或进行中（每个账号最多 {UNFINISHED_PER_ACCOUNT} 个），"
+            "请等它们完成后再上传",
+        )
 
 
 @dataclass
@@ -118,6 +137,7 @@ class ImportJobs:
         caller = uow.caller
         caller.require(Permission.WRITE_MEMBERS)
         organisation = await organisation_in_scope(uow, organisation_id)
+        await _refuse_past_the_account_share(uow, caller)
         job = ImportJob(
             file_name=Path(file_name).name[:200] or "upload",
             mode=mode.value,

@@ -275,6 +275,22 @@ async def test_reading_the_reasons_of_refused_rows_is_audited(
     assert entries == [("fr_clerk", [key_of("ImportJob", job["id"])])]
 
 
+async def test_an_account_with_three_imports_waiting_or_running_may_not_queue_a_fourth(
+    world: World, furong_clerk: GraphQLClient, tmp_path: Path
+) -> None:
+    async with world.tenant.engine.begin() as connection:
+        await connection.execute(
+            text("INSERT INTO import_job (file_name, mode, status, organisation_id, account_id) "
+                 "SELECT 'waiting.xlsx', 'all_or_nothing', 'queued', :org, id FROM account, generate_series(1, 3) "
+                 "WHERE username = 'fr_clerk'"),
+            {"org": world.furong.id},
+        )  # fmt: skip
+    refused = await upload(furong_clerk, furong_roster(world, tmp_path, 2), world.furong.id)
+    assert refused["code"] == "IMPORT_QUEUE_FULL"
+    assert "最多 3 个" in refused["message"]
+    assert await scalar(world.tenant, "SELECT count(*) FROM import_job") == 3
+
+
 async def test_jobs_a_stopped_node_left_unfinished_are_marked_interrupted_when_it_starts(
     world: World, upload_settings: NodeSettings
 ) -> None:
