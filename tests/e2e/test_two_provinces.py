@@ -10,10 +10,11 @@ from typing import Any
 
 import anyio
 import httpx
+import psycopg
 import pytest
 
 from exchange.protocol.service_tokens import PeerKey
-from exchange.service.store.peers import PeerKind
+from exchange.service.store.peers import PeerKind, revoke_peer
 from province_node.demo import DEMO_PASSWORD, seed_demo
 from province_node.settings import ExchangeSettings
 from province_node.synthetic.people import Person
@@ -37,8 +38,11 @@ def hubei_database_url(postgres_server: str, template_database: str) -> Iterator
 
 
 @pytest.fixture
-async def central_key(exchange_database_url: str) -> PeerKey:
-    """The key of a node serving Hunan and Hubei, registered at the exchange for both."""
+async def central_key(exchange_database_url: str, hunan_key: PeerKey) -> PeerKey:
+    """The key of a node serving Hunan and Hubei, registered at the exchange for both (in place of the Hunan
+    node the other fixtures register, revoked first: one node serves a province)."""
+    async with await psycopg.AsyncConnection.connect(exchange_database_url, autocommit=True) as connection:
+        await revoke_peer(connection, hunan_key.peer_id)
     return await register_peer(exchange_database_url, "node-central", PeerKind.NODE, ["42", "43"])
 
 
@@ -84,9 +88,14 @@ async def test_the_same_person_registered_in_two_provinces_at_once_is_kept_in_ex
         assert kinds == ["DuplicateMemberError", "MemberSaved"]
         refused = next(result for result in results if result["__typename"] == "DuplicateMemberError")
         assert refused["code"] == "DUPLICATE_IN_OTHER_PROVINCE"
-        for tenant in (world.tenant, hubei_tenant):
-            report = await reconciled(tenant)
-            assert (report.open_conflicts, report.unconfirmed_claims) == (0, 0)
+        central = ExchangeSettings(url=exchange_service.url, key=central_key, timeout=5)
+        hunan_tenant = open_tenant(world.tenant.settings, dataclasses.replace(world.tenant.node, exchange=central))
+        try:
+            for tenant in (hunan_tenant, hubei_tenant):
+                report = await reconciled(tenant)
+                assert (report.open_conflicts, report.unconfirmed_claims) == (0, 0)
+        finally:
+            await hunan_tenant.aclose()
     finally:
         node.stop()
 
