@@ -66,8 +66,14 @@ class MemberEvent:
     def reason(self) -> str | None:
         return self.row.reason
 
-    @strawberry.field(description="What changed: field -> [before, after]; personal numbers and birth dates masked.")
-    def changes(self) -> JSON:
+    @strawberry.field(
+        description="What changed: field -> [before, after]; personal numbers and birth dates masked. A changed "
+        "name read by a national caller is audited, as `Member.name` is."
+    )
+    def changes(self, info: Info) -> JSON:
+        caller = info.context.caller
+        if "name" in self.row.changes and caller is not None and caller.is_national:
+            info.context.personal_reads.add(self.row.member_id, "name")
         # Masked again on the way out: history written before birth dates were masked holds them in full.
         shown = {
             field: [shown_in_history(field, value) for value in values]

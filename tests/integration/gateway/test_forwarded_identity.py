@@ -13,8 +13,9 @@ from exchange.protocol.forwarded_identity import NationalRole, forwarded_identit
 from exchange.protocol.service_tokens import PeerKey
 from province_node.app import create_app
 from province_node.settings import NodeSettings
-from tests.integration.province_node.conftest import GraphQLClient, gid
-from tests.integration.province_node.world import World
+from tests.integration.province_node.conftest import GraphQLClient, fetch, gid
+from tests.integration.province_node.test_members import UPDATE
+from tests.integration.province_node.world import PASSWORD, World
 
 pytestmark = pytest.mark.anyio
 GATEWAY = PeerKey.generate("gateway")
@@ -102,3 +103,22 @@ async def test_statistics_filtered_by_name_are_refused_to_a_forwarded_national_v
     assert await viewer.error_codes(query, {"name": name}) == ["NOT_PERMITTED"]
     counted = await national(trusting_node).data(query, {"name": name})
     assert counted["statistics"]["total"] >= 1
+
+
+async def test_a_changed_name_in_a_history_read_by_a_national_caller_is_audited(
+    world: World, trusting_node: httpx.AsyncClient
+) -> None:
+    furong_clerk = await GraphQLClient(trusting_node, "43").login("fr_clerk", PASSWORD)
+    member = gid("Member", world.furong_members[0].member.id)
+    renamed = await furong_clerk.data(UPDATE, {"id": member, "input": {"name": "张新名"}})
+    assert renamed["updateMember"]["__typename"] == "MemberSaved"
+    history = "query($id: ID!) { member(id: $id) { history { kind changes } } }"
+    seen = (await national(trusting_node).data(history, {"id": member}))["member"]["history"]
+    assert any("name" in entry["changes"] for entry in seen)
+    audited = await fetch(world.tenant, "SELECT target_ids, details FROM audit_log WHERE action = 'personal_data_read'")
+    [(members, details)] = audited
+    assert (members, details["fields"], details["by"].endswith(":acftu_caller")) == (
+        [world.furong_members[0].member.id],
+        ["name"],
+        True,
+    )
