@@ -3,7 +3,9 @@
 A clerk corrects the rows in the report and uploads it again: it keeps the original header (so it
 imports like the original), the original cells, and two added columns (the original row number and
 the reasons) that import ignores. Identifier columns are formatted as text, so correcting an ID number
-in Excel does not turn it into a number again.
+in Excel does not turn it into a number again, and hold their values as the import read them: a phone
+stored as the number 13757188922 is written "13757188922" (not "13757188922.0"). A report of a report
+gets a fresh pair of added columns in place of the old one.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from exchange.standard.text import cell_text
 from province_node.rosters.headers import ColumnMap
 from province_node.rosters.outcome import RowReason
 from province_node.rosters.reading import read_rows
@@ -44,8 +47,9 @@ def write_error_report(
         text = workbook.add_format({"num_format": "@"})
         wrap = workbook.add_format({"text_wrap": True, "font_color": "#C00000"})
         text_columns = {index for index, column in columns.columns.items() if column.text}
-        width = len(columns.headers)
-        sheet.write_row(0, 0, [*columns.headers, ROW_COLUMN, REASON_COLUMN], header)
+        kept = [index for index, name in enumerate(columns.headers) if name not in (ROW_COLUMN, REASON_COLUMN)]
+        width = len(kept)
+        sheet.write_row(0, 0, [*(columns.headers[index] for index in kept), ROW_COLUMN, REASON_COLUMN], header)
         sheet.freeze_panes(1, 0)
         sheet.set_column(width + 1, width + 1, 60)
         line = 1
@@ -53,11 +57,13 @@ def write_error_report(
             reasons = rejected.get(number)
             if reasons is None or number <= columns.header_row:
                 continue
-            for index, cell in enumerate(cells[:width]):
-                if index in text_columns and cell is not None and cell != "":
-                    sheet.write_string(line, index, cell if isinstance(cell, str) else repr(cell), text)
-                else:
-                    sheet.write(line, index, cell)
+            for place, index in enumerate(kept):
+                cell = cells[index] if index < len(cells) else None
+                read = cell_text(cell, "") if index in text_columns and cell is not None and cell != "" else None
+                if isinstance(read, str):  # as the import reads it: whole numbers as their digits
+                    sheet.write_string(line, place, read, text)
+                else:  # as it was, also what no text column can hold (a fraction, a date): the reason says why
+                    sheet.write(line, place, cell, text if index in text_columns else None)
             sheet.write_number(line, width, number)
             sheet.write_string(line, width + 1, reasons_text(reasons), wrap)
             line += 1

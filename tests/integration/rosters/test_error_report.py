@@ -153,3 +153,26 @@ async def test_dates_stay_dates_in_the_error_report(world: World, tmp_path: Path
     await run_import(world, write_sheet(tmp_path / "r.xlsx", table(HEADERS, [record])), world.furong, report=report)
     birth = openpyxl.load_workbook(report).worksheets[0].cell(2, len(HEADERS)).value
     assert birth == datetime.datetime.combine(person.birth_date, datetime.time())
+
+
+async def test_a_phone_stored_as_a_number_is_written_to_the_report_as_its_digits(world: World, tmp_path: Path) -> None:
+    good, bad = people(world, 2)
+    records = [member_record(person, world.furong_unit.name, world.furong_union.name) for person in (good, bad)]
+    records[1]["手机号码"] = int(str(bad.phone))  # Excel made it a number; the file holds 13757188922.0
+    records[1]["学历"] = "家里蹲"  # the row's only mistake
+    path = write_sheet(tmp_path / "r.xlsx", table(HUNAN_HEADERS, records))
+    report = tmp_path / "report.xlsx"
+    await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID, report=report)
+    header, row = list(openpyxl.load_workbook(report).worksheets[0].iter_rows(values_only=True))
+    assert row[header.index("手机号码")] == str(bad.phone)
+
+
+async def test_the_report_of_a_report_has_one_row_number_and_one_reasons_column(world: World, tmp_path: Path) -> None:
+    person = people(world, 1)[0]
+    record = {**member_record(person, world.furong_unit.name, world.furong_union.name), "学历": "家里蹲"}
+    path = write_sheet(tmp_path / "r.xlsx", table(HUNAN_HEADERS, [record]))
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID, report=first)
+    await run_import(world, first, world.furong, mode=ImportMode.ACCEPT_VALID, report=second)
+    header = next(openpyxl.load_workbook(second).worksheets[0].iter_rows(values_only=True))
+    assert header == (*HUNAN_HEADERS, ROW_COLUMN, REASON_COLUMN)
