@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from province_node.rosters.layouts import Column, Layout
-from province_node.rosters.reading import SpreadsheetError
+from province_node.rosters.outcome import RowReason, formula_error
+from province_node.rosters.reading import CellError, SpreadsheetError
 
 HEADER_SEARCH_ROWS = 30
 _TITLE_UNION = re.compile(r"工会名称\s*[:：]\s*(\S.*?)\s*$")
@@ -37,6 +38,16 @@ class ColumnMap:
     def fields(self) -> set[str]:
         """The fields present in the sheet."""
         return {column.field for column in self.columns.values()}
+
+    def formula_errors(self, cells: Sequence[object]) -> list[RowReason]:
+        """A reason for every cell of a data row that holds a formula's error, named by its header."""
+        reasons = []
+        for index, cell in enumerate(cells):
+            if isinstance(cell, CellError):
+                header = self.headers[index] if index < len(self.headers) and self.headers[index] else ""
+                column = self.columns.get(index)
+                reasons.append(formula_error(column.field if column else header, header or f"第 {index + 1} 列", cell))
+        return reasons
 
     def record(self, cells: Sequence[object]) -> dict[str, object]:
         """The cells of a data row by field name (missing trailing cells are ``None``)."""

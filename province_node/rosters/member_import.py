@@ -181,7 +181,7 @@ def import_members(
         thread = _WriterThread(writer)
         thread.start()
         try:
-            for size, chunk in prepared_chunks(context, _resolved(rows, resolver, summary), request.workers):
+            for size, chunk in prepared_chunks(context, _resolved(rows, columns, resolver, summary), request.workers):
                 for row, problems in chunk.rejected:
                     summary.rejected.setdefault(row, []).extend(_reasons(problems))
                 for row, problems in chunk.warnings:
@@ -210,10 +210,13 @@ def import_members(
 
 
 def _resolved(
-    rows: Iterator[tuple[int, list[object]]], resolver: ReferenceResolver, summary: ImportSummary
+    rows: Iterator[tuple[int, list[object]]], columns: ColumnMap, resolver: ReferenceResolver, summary: ImportSummary
 ) -> Iterator[ResolvedRow]:
     for number, cells in rows:
         summary.rows += 1
+        if errors := columns.formula_errors(cells):  # its other checks would only echo the missing value
+            summary.rejected[number] = errors
+            continue
         union, unit, problems = resolver.resolve(cells)
         if problems:
             summary.rejected[number] = problems

@@ -121,6 +121,9 @@ async def import_organisations(
     outcomes: dict[str, int] = {"created": 0, "updated": 0, "unchanged": 0}
     for number, cells in rows:
         summary.rows += 1
+        if errors := columns.formula_errors(cells):
+            summary.rejected[number] = errors
+            continue
         record: dict[str, Any] = columns.record(cells)
         prefix = "union."
         try:

@@ -30,12 +30,16 @@ class RowProblemCode(StrEnum):
     DUPLICATE_IN_PROVINCE = "DUPLICATE_IN_PROVINCE"
     DUPLICATE_IN_OTHER_PROVINCE = "DUPLICATE_IN_OTHER_PROVINCE"
     MEMBERSHIP_ENDED = "MEMBERSHIP_ENDED"
+    FORMULA_ERROR = "FORMULA_ERROR"
 
 
 ROW_MESSAGES: dict[RowProblemCode, str] = {
     RowProblemCode.UNION_NOT_FOUND: ("所在工会“{detail}”不在本次导入的范围内，或不是可登记会员的基层工会"),
     RowProblemCode.UNION_AMBIGUOUS: "导入范围内有多个名为“{detail}”的工会；请填写工会的统一社会信用代码",
-    RowProblemCode.UNIT_NOT_FOUND: "所属单位“{detail}”未登记；请先导入组织信息汇总表或登记该单位",
+    RowProblemCode.UNIT_NOT_FOUND: (
+        "所属单位“{detail}”不在本次导入的范围内（所选工会及其下级没有这个单位）；请核对单位名称或统一社会信用代码，"
+        "属于本范围而尚未登记的单位，请先导入组织信息汇总表或登记该单位"
+    ),
     RowProblemCode.UNIT_AMBIGUOUS: "有多个名为“{detail}”的单位；请填写单位统一社会信用代码",
     RowProblemCode.DUPLICATE_IN_FILE: "与第 {detail} 行是同一证件号码（一证一会员）",
     RowProblemCode.DUPLICATE_IN_PROVINCE: (
@@ -45,6 +49,7 @@ ROW_MESSAGES: dict[RowProblemCode, str] = {
         "该证件号码已在{detail}登记为会员（一证一会员）；如本人已调动，请办理跨省会籍接转"
     ),
     RowProblemCode.MEMBERSHIP_ENDED: "该会员已终止会籍（{detail}）；如重新入会请在系统中办理",
+    RowProblemCode.FORMULA_ERROR: "{detail}；请修正公式，或改为直接填写内容（“粘贴为数值”）",
 }
 
 
@@ -100,3 +105,10 @@ class ImportSummary:
                 for row in rejected_rows[:rejections_shown]
             ],
         }
+
+
+def formula_error(field_name: str, header: str, error: str) -> RowReason:
+    """Why a row is refused when its cell under ``header`` holds a formula's error (``#N/A``, ``#REF!``)."""
+    detail = f"“{header}”一栏的公式计算出错（{error}），读不出内容"
+    message = ROW_MESSAGES[RowProblemCode.FORMULA_ERROR].format(detail=detail)
+    return RowReason(field=field_name, code=RowProblemCode.FORMULA_ERROR.value, message=message)

@@ -2,16 +2,21 @@
 
 The file's content decides its kind, never its name: a renamed ``.exe`` or PDF is refused, an encrypted
 workbook is recognised as such, and ``.xlsx``/``.ods`` archives are checked for zip bombs before anything
-is decompressed. Sheets are read with python-calamine (fast, but it holds a whole sheet in memory: about
-1 GB for a million rows); an ``.xlsx`` sheet that declares more rows than ``STREAMED_ABOVE_ROWS`` is
-streamed with openpyxl's read-only mode instead (slower, flat memory). CSV in UTF-8 (with or without BOM)
-or GB18030 is read with the standard library.
+is decompressed. Sheets are read with python-calamine (fast, but it holds a sheet as a grid from its first
+to its farthest cell: about 1 GB for a million rows, and an abort for a stray cell at XFD1048576). So an
+``.xlsx`` sheet is surveyed first (``sheet_survey``: one streamed pass over its XML); one that reaches past
+``STREAMED_ABOVE_ROWS`` rows or ``GRID_CELLS_IN_MEMORY`` cells, or whose cells are not all where their
+references say, is streamed with openpyxl's read-only mode instead (slower, flat memory). An ``.xls``
+sheet has at most 65,536 x 256 cells. CSV in UTF-8 (with or without BOM) or GB18030 is read with the
+standard library.
 
 A formula is read as the value Excel or WPS saved with it; a sheet whose formulas have no saved values
 (written by another program, never opened in one) is refused, since every such cell would read as empty.
 
-Rows come out as ``(row number as the clerk sees it, cells)``; reading stops after a long run of empty
-rows, so a sheet formatted down to row 1,048,576 costs nothing.
+Rows come out as ``(row number as the clerk sees it, cells)``; empty rows (and cells of only blanks) are
+skipped, however many, so a member after thousands of empty rows is still read. A formula's error
+(``#N/A``) in an ``.xlsx`` comes out as a ``CellError``; calamine reads the errors of ``.xls`` and ``.ods``
+files as empty cells, and they cannot be told apart.
 """
 
 from __future__ import annotations
@@ -19,33 +24,28 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
-import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
 import python_calamine as calamine
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from province_node.rosters.sheet_survey import ERROR_CELLS_KEPT, SheetSurvey, first_sheet, survey_sheet
 
 MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
 MAX_COMPRESSION_RATIO: Final = 200  # ordinary sheets compress 5-20x; zip bombs, thousands
 MAX_ARCHIVE_ENTRIES: Final = 10_000
 MAX_COLUMNS: Final = 200
 STREAMED_ABOVE_ROWS: Final = 200_000
-EMPTY_ROWS_BEFORE_STOP: Final = 10_000
+GRID_CELLS_IN_MEMORY: Final = STREAMED_ABOVE_ROWS * 32  # calamine takes 32 bytes a cell: about 200 MB
 _OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP: Final = b"PK\x03\x04"
 _ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
-# A formula cell without the value its program computed (``<f>…</f><v/>``, or no ``<v>`` at all): what a
-# file written by another program and never opened in Excel or WPS holds. Read, it is an empty cell. (A
-# formula whose result is the empty string is ``t="str"`` with an empty ``<v>``: computed, and empty.)
-_UNCALCULATED_FORMULA: Final = re.compile(
-    rb"<(?:\w+:)?c\b(?![^>]*\bt=[\"']str[\"'])[^>]*>\s*<(?:\w+:)?f\b[^<]*(?:</(?:\w+:)?f>)?\s*"
-    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>|</(?:\w+:)?c>)"
-)
-_LONGEST_FORMULA: Final = 64 * 1024  # Excel's formulas have at most 8,192 characters, escaped at most 6 bytes each
 
 
 class FileKind(StrEnum):
@@ -55,6 +55,12 @@ class FileKind(StrEnum):
     XLS = "xls"
     ODS = "ods"
     CSV = "csv"
+
+
+class CellError(str):
+    """A cell holding a formula's error (``#N/A``, ``#REF!``…), not a value; it reads as that text."""
+
+    __slots__ = ()
 
 
 class SpreadsheetError(Exception):
@@ -136,49 +142,65 @@ def _text_encoding(head: bytes) -> str | None:
     return None
 
 
+def _blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
 def _trimmed(cells: list[object]) -> list[object]:
     if len(cells) > MAX_COLUMNS:
         cells = cells[:MAX_COLUMNS]
-    while cells and (cells[-1] is None or cells[-1] == ""):
+    while cells and _blank(cells[-1]):
         cells.pop()
     return cells
 
 
-def _until_long_emptiness(rows: Iterator[Sequence[object]]) -> Iterator[tuple[int, list[object]]]:
-    empty_run = 0
+def _numbered(
+    rows: Iterator[Sequence[object]], errors: Mapping[int, list[tuple[int, str]]]
+) -> Iterator[tuple[int, list[object]]]:
+    """The non-empty rows, numbered as the clerk sees them. Every row is looked at, however many empty ones
+    come before it (a member after 10,000 empty rows is still a member), one at a time."""
     for number, cells in enumerate(rows, start=1):
-        row = _trimmed(list(cells))
-        if not row:
-            empty_run += 1
-            if empty_run >= EMPTY_ROWS_BEFORE_STOP:
-                return
-            continue
-        empty_run = 0
-        yield number, row
+        row = list(cells)
+        found = errors.get(number) if errors else None
+        if found:
+            for column, text in found:
+                if column < MAX_COLUMNS:
+                    row.extend([""] * (column + 1 - len(row)))
+                    row[column] = CellError(text)
+        row = _trimmed(row)
+        if row:
+            yield number, row
 
 
-def _refuse_uncalculated_formulas(path: Path) -> None:
-    """``FORMULA_NOT_CALCULATED`` when the first sheet of an ``.xlsx`` has formulas without their values."""
+def _survey(path: Path) -> SheetSurvey | None:
+    """What the first sheet holds and how far it reaches (``None``: the archive is broken; the reader says how)."""
     try:
-        with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
-            carried = b""
-            while block := sheet.read(1 << 20):
-                window = carried + block
-                has_formula = b"<f" in window or b":f" in window  # a quick look first: most sheets have none
-                if has_formula and _UNCALCULATED_FORMULA.search(window):
-                    raise _refuse(
-                        "FORMULA_NOT_CALCULATED",
-                        "表格中的公式没有保存计算结果（文件可能由其他软件生成），读出来是空的；"
-                        "请用 Excel 或 WPS 打开后保存，或把公式“粘贴为数值”，再上传",
-                    )
-                carried = block[-_LONGEST_FORMULA:]
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError):  # the reader says what is wrong with the file
-        return
+        with zipfile.ZipFile(path) as archive:
+            survey = survey_sheet(archive)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
+        return None
+    if survey.uncalculated_formulas:
+        raise _refuse(
+            "FORMULA_NOT_CALCULATED",
+            "表格中的公式没有保存计算结果（文件可能由其他软件生成），读出来是空的；"
+            "请用 Excel 或 WPS 打开后保存，或把公式“粘贴为数值”，再上传",
+        )
+    if survey.more_error_cells:
+        raise _refuse(
+            "FORMULA_ERRORS",
+            f"表格中有超过 {ERROR_CELLS_KEPT} 个公式计算出错的单元格（如 #N/A、#REF!）；"
+            "请修正公式或把公式“粘贴为数值”后再上传",
+        )
+    return survey
+
+
+def fits_in_memory(survey: SheetSurvey) -> bool:
+    """True when calamine may hold the sheet: every cell is where its reference says and the grid up to the
+    farthest one is small. Otherwise the sheet is streamed, whatever its ``<dimension>`` claims."""
+    return survey.plain and survey.rows <= STREAMED_ABOVE_ROWS and survey.cells <= GRID_CELLS_IN_MEMORY
 
 
 def _calamine_rows(path: Path, kind: FileKind) -> Iterator[Sequence[object]]:
-    if kind is FileKind.XLSX:
-        _refuse_uncalculated_formulas(path)
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
@@ -215,17 +237,26 @@ def _csv_rows(path: Path) -> Iterator[Sequence[object]]:
 
 
 def _streamed_rows(path: Path) -> Iterator[Sequence[object]]:
-    """A big ``.xlsx`` sheet, row by row, without holding it in memory (openpyxl read-only)."""
-    _refuse_uncalculated_formulas(path)
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken archive: all mean the same here
-        raise _refuse("FILE_CORRUPT", f"文件已损坏或不是有效的 xlsx 表格，无法读取：{exc}") from exc
-    try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield ["" if cell is None else _date_of(cell) for cell in row]
-    finally:
-        workbook.close()
+    """A big or oddly written ``.xlsx`` sheet, row by row, without holding it in memory (openpyxl read-only).
+
+    Its ``<dimension>`` is ignored (it may lie either way): rows are read to the sheet's end, each as wide
+    as its own cells.
+    """
+    with path.open("rb") as file:  # closed here whatever openpyxl leaves open when the sheet breaks
+        try:
+            workbook = load_workbook(file, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a broken archive: all mean the same here
+            raise _refuse("FILE_CORRUPT", f"文件已损坏或不是有效的 xlsx 表格，无法读取：{exc}") from exc
+        try:
+            sheet = workbook.worksheets[0]
+            if isinstance(sheet, ReadOnlyWorksheet):
+                sheet.reset_dimensions()
+            for row in sheet.iter_rows(values_only=True):
+                yield ["" if cell is None else _date_of(cell) for cell in row]
+        except Exception as exc:  # a broken sheet shows only while it is read: XML, zip and value errors alike
+            raise _refuse("FILE_CORRUPT", "文件已损坏或不是有效的 xlsx 表格，读取到中途出错；请重新保存后上传") from exc
+        finally:
+            workbook.close()
 
 
 def _date_of(cell: object) -> object:
@@ -236,15 +267,23 @@ def _date_of(cell: object) -> object:
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
-    """The non-empty rows of the first sheet as ``(row number, cells)``, trailing empty cells dropped."""
+    """The non-empty rows of the first sheet as ``(row number, cells)``, trailing empty cells dropped.
+
+    In an ``.xlsx``, a cell holding a formula's error (``#N/A``, ``#REF!``) is a ``CellError``.
+    """
     kind = sniff(path)
+    errors: dict[int, list[tuple[int, str]]] = {}
     if kind is FileKind.CSV:
         rows: Iterator[Sequence[object]] = _csv_rows(path)
-    elif kind is FileKind.XLSX and (row_count_hint(path) or 0) > STREAMED_ABOVE_ROWS:
-        rows = _streamed_rows(path)
+    elif kind is FileKind.XLSX:
+        survey = _survey(path)
+        if survey is not None:
+            for (row, column), text in survey.error_cells.items():
+                errors.setdefault(row, []).append((column, text))
+        rows = _calamine_rows(path, kind) if survey is None or fits_in_memory(survey) else _streamed_rows(path)
     else:
         rows = _calamine_rows(path, kind)
-    return _until_long_emptiness(rows)
+    return _numbered(rows, errors)
 
 
 def row_count_hint(path: Path) -> int | None:
@@ -255,7 +294,7 @@ def row_count_hint(path: Path) -> int | None:
             return sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))
     if kind is FileKind.XLSX:
         try:
-            with zipfile.ZipFile(path) as archive, archive.open(_first_sheet(archive)) as sheet:
+            with zipfile.ZipFile(path) as archive, archive.open(first_sheet(archive)) as sheet:
                 head = sheet.read(2048).decode("utf-8", errors="ignore")
         except (zipfile.BadZipFile, KeyError, OSError, EOFError):  # the reader says what is wrong with the file
             return None
@@ -267,9 +306,4 @@ def row_count_hint(path: Path) -> int | None:
     return None
 
 
-def _first_sheet(archive: zipfile.ZipFile) -> str:
-    sheets = sorted(name for name in archive.namelist() if name.startswith("xl/worksheets/sheet"))
-    return sheets[0] if sheets else "xl/worksheets/sheet1.xml"
-
-
-__all__ = ["FileKind", "SpreadsheetError", "read_rows", "row_count_hint", "sniff"]
+__all__ = ["CellError", "FileKind", "SpreadsheetError", "read_rows", "row_count_hint", "sniff"]

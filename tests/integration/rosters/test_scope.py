@@ -102,3 +102,11 @@ async def test_an_organisation_summary_row_giving_a_union_code_of_another_county
     assert [(reason.field, reason.code) for reason in summary.rejected[2]] == [("union", "NOT_FOUND")]
     assert not summary.written
     assert await written_counts(world.tenant) == before
+
+
+async def test_a_unit_registered_in_another_county_is_not_called_unregistered(world: World, tmp_path: Path) -> None:
+    path = roster(world, tmp_path / "r.xlsx", 所属单位=world.tianxin_unit.name)
+    summary = await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID)
+    [reason] = summary.rejected[3]
+    assert "不在本次导入的范围内" in reason.message
+    assert f"“{world.tianxin_unit.name}”未登记" not in reason.message

@@ -1,0 +1,99 @@
+"""Files built to hurt the reader or written carelessly, found in review: a stray cell at the far corner of a
+sheet, broken XML past the streamed reader's start, formula errors, members after thousands of empty rows.
+Each is read for what the clerk meant or refused with a code and a Chinese message, memory bounded."""
+
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+import pytest
+
+from province_node.rosters.outcome import ImportMode
+from province_node.rosters.reading import SpreadsheetError
+from tests.integration.province_node.world import World
+from tests.integration.rosters.importing import people, run_import, written_counts
+from tests.roster_files import HUNAN_HEADERS, SHEET_START, inline_row, member_record, write_xlsx_parts
+
+pytestmark = pytest.mark.anyio
+
+HEADERS = HUNAN_HEADERS[1:]  # without 序号: every cell is text
+
+
+def sheet_of(world: World, path: Path, count: int, *, dimension: str | None = None, after: str = "",
+             first_row: int = 2, end: str = "</sheetData></worksheet>") -> Path:  # fmt: skip
+    """A hand-built .xlsx: the header, ``count`` Furong members from ``first_row`` on, then ``after`` and ``end``."""
+    lines = [inline_row(1, HEADERS)]
+    for number, person in enumerate(people(world, count), start=first_row):
+        record = member_record(person, world.furong_unit.name, world.furong_union.name)
+        lines.append(inline_row(number, [str(record[name]) for name in HEADERS]))
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    xml = f"{SHEET_START}{declared}<sheetData>{''.join(lines)}{after}{end}"
+    return write_xlsx_parts(path, xml.encode())
+
+
+def peak_megabytes() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def test_a_space_left_at_the_last_cell_of_a_sheet_without_dimension_neither_kills_nor_stops_the_import(
+    world: World, tmp_path: Path
+) -> None:
+    stray = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t> </t></is></c></row>'
+    path = sheet_of(world, tmp_path / "stray.xlsx", 1, after=stray)
+    before = peak_megabytes()
+    summary = await run_import(world, path, world.furong)
+    assert (summary.created, summary.rejected) == (1, {})
+    assert peak_megabytes() - before < 200  # calamine would have asked for 512 GB and aborted the process
+
+
+async def test_a_cell_naming_the_far_corner_inside_an_early_row_under_a_small_dimension_is_read_streamed(
+    world: World, tmp_path: Path
+) -> None:
+    stray = '<row r="3"><c r="XFD1048576" t="inlineStr"><is><t> </t></is></c></row>'
+    path = sheet_of(world, tmp_path / "lying.xlsx", 1, dimension="A1:J2", after=stray)
+    summary = await run_import(world, path, world.furong)
+    assert (summary.created, summary.rejected) == (1, {})
+
+
+@pytest.mark.parametrize("mode", [ImportMode.ALL_OR_NOTHING, ImportMode.ACCEPT_VALID])
+async def test_broken_xml_in_a_sheet_too_big_for_memory_is_refused_as_corrupt_and_nothing_is_written(
+    world: World, tmp_path: Path, mode: ImportMode
+) -> None:
+    far = '<row r="1048576"><c r="A1048576"><v>1</v></c></row>'  # the sheet is streamed, not held
+    path = sheet_of(world, tmp_path / "broken.xlsx", 2, after=far, end="<row r=")
+    before = await written_counts(world.tenant)
+    with pytest.raises(SpreadsheetError) as refused:
+        await run_import(world, path, world.furong, mode=mode, report=tmp_path / "report.xlsx")
+    assert refused.value.code == "FILE_CORRUPT"
+    assert "损坏" in refused.value.message
+    assert await written_counts(world.tenant) == before
+    assert not (tmp_path / "report.xlsx").exists()
+
+
+async def test_a_member_after_ten_thousand_empty_rows_is_imported_not_dropped(world: World, tmp_path: Path) -> None:
+    path = sheet_of(world, tmp_path / "gap.xlsx", 1, first_row=10_003)
+    summary = await run_import(world, path, world.furong)
+    assert (summary.rows, summary.created, summary.rejected) == (1, 1, {})
+
+
+async def test_a_cached_na_in_the_unit_column_is_refused_as_a_formula_error_naming_the_column(
+    world: World, tmp_path: Path
+) -> None:
+    column = chr(65 + HEADERS.index("所属单位"))
+    error = f'<row r="3"><c r="A3" t="inlineStr"><is><t>张伟</t></is></c><c r="{column}3" t="e"><f>VLOOKUP(A3,X:Y,2,0)</f><v>#N/A</v></c></row>'  # noqa: E501
+    path = sheet_of(world, tmp_path / "na.xlsx", 1, after=error)
+    summary = await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID)
+    assert summary.created == 1
+    [reason] = summary.rejected[3]
+    assert (reason.field, reason.code) == ("unit", "FORMULA_ERROR")
+    assert "“所属单位”一栏的公式计算出错（#N/A）" in reason.message
+
+
+async def test_a_row_of_nothing_but_ref_errors_is_refused_not_skipped(world: World, tmp_path: Path) -> None:
+    cells = "".join(f'<c r="{chr(65 + index)}3" t="e"><v>#REF!</v></c>' for index in range(len(HEADERS)))
+    path = sheet_of(world, tmp_path / "ref.xlsx", 1, after=f'<row r="3">{cells}</row>')
+    summary = await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID)
+    assert summary.rows == 2
+    assert {reason.code for reason in summary.rejected[3]} == {"FORMULA_ERROR"}
+    assert len(summary.rejected[3]) == len(HEADERS)
