@@ -3,7 +3,8 @@
 ``write_sheet`` writes rows of cells (``str``, numbers, dates, ``None`` for an empty cell, ``Formula``)
 to a file whose kind its suffix names: .xlsx with xlsxwriter, .xls with xlwt (a real BIFF8 workbook, as
 Excel 97-2003 and WPS save them), .ods by hand (a minimal OpenDocument archive, as LibreOffice's
-essentials), .csv in UTF-8 with a byte-order mark (Excel's "CSV UTF-8") or GB18030 (older Chinese Excel).
+essentials; ``ods_content`` and ``write_ods_content`` add rows repeated as LibreOffice saves them), .csv
+in UTF-8 with a byte-order mark (Excel's "CSV UTF-8") or GB18030 (older Chinese Excel).
 ``member_record`` turns a synthetic person into a roster row by header, coded fields as their labels.
 """
 
@@ -166,9 +167,15 @@ def _ods_cell(cell: Cell) -> str:
     raise TypeError(f"no .ods cell for {cell!r}")
 
 
-def ods_content(rows: Sequence[Row], sheet: str = "花名册") -> str:
-    """The ``content.xml`` of a one-sheet OpenDocument spreadsheet holding ``rows``."""
-    body = "".join(f"<table:table-row>{''.join(_ods_cell(cell) for cell in row)}</table:table-row>" for row in rows)
+def ods_row(row: Row, *, repeated: int = 1, after: str = "") -> str:
+    """A ``<table:table-row>`` of ``row``'s cells then ``after`` (raw cells), repeated ``repeated`` times."""
+    attribute = f' table:number-rows-repeated="{repeated}"' if repeated > 1 else ""
+    return f"<table:table-row{attribute}>{''.join(_ods_cell(cell) for cell in row)}{after}</table:table-row>"
+
+
+def ods_content(rows: Sequence[Row], sheet: str = "花名册", *, after: str = "") -> str:
+    """The ``content.xml`` of a one-sheet OpenDocument spreadsheet holding ``rows``, then ``after`` (raw rows)."""
+    body = "".join(ods_row(row) for row in rows) + after
     return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
@@ -180,6 +187,11 @@ def ods_content(rows: Sequence[Row], sheet: str = "花名册") -> str:
 
 
 def _write_ods(path: Path, rows: Sequence[Row]) -> None:
+    write_ods_content(path, ods_content(rows))
+
+
+def write_ods_content(path: Path, content: str) -> Path:
+    """An .ods archive (mimetype, manifest) whose ``content.xml`` is ``content``."""
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
@@ -190,7 +202,8 @@ def _write_ods(path: Path, rows: Sequence[Row]) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
         archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", ods_content(rows), compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
 
 
 def _csv_cell(cell: Cell) -> str:

@@ -6,7 +6,10 @@ is decompressed. Sheets are read with python-calamine (fast, but it holds a shee
 to its farthest cell: about 1 GB for a million rows, and an abort for a stray cell at XFD1048576). So an
 ``.xlsx`` sheet is surveyed first (``sheet_survey``: one streamed pass over its XML); one that reaches past
 ``STREAMED_ABOVE_ROWS`` rows or ``GRID_CELLS_IN_MEMORY`` cells, or whose cells are not all where their
-references say, is streamed with openpyxl's read-only mode instead (slower, flat memory). An ``.xls``
+references say, is streamed with openpyxl's read-only mode instead (slower, flat memory). An ``.ods`` is
+surveyed the same way (``ods_survey``: repeated rows and cells counted when they hold content) and refused
+past those bounds, since nothing can stream it: LibreOffice saves a column filled to the bottom of the
+sheet as one row repeated a million times. An ``.xls``
 sheet has at most 65,536 x 256 cells. CSV in UTF-8 (with or without BOM) or GB18030 is read with the
 standard library.
 
@@ -35,6 +38,7 @@ import python_calamine as calamine
 from openpyxl import load_workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+from province_node.rosters.ods_survey import survey_ods
 from province_node.rosters.sheet_survey import ERROR_CELLS_KEPT, SheetSurvey, first_sheet, survey_sheet
 
 MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
@@ -200,6 +204,26 @@ def fits_in_memory(survey: SheetSurvey) -> bool:
     return survey.plain and survey.rows <= STREAMED_ABOVE_ROWS and survey.cells <= GRID_CELLS_IN_MEMORY
 
 
+def _check_ods_size(path: Path) -> None:
+    """Refuse an ``.ods`` whose content calamine would expand past what it may hold (there is no streamed
+    reader to fall back on): most often a column filled down to the sheet's last row, repeated in one tag."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            survey = survey_ods(archive)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
+        return  # calamine says what is wrong with the archive
+    if not survey.plain:
+        raise _refuse("FILE_CORRUPT", "文件中有异常巨大的内容，无法读取；请用 WPS 或 LibreOffice 重新保存后上传")
+    if not fits_in_memory(survey):
+        raise _refuse(
+            "SHEET_TOO_LARGE",
+            f"表格第一个工作表的内容一直延伸到第 {survey.rows} 行、第 {survey.columns} 列（{survey.far_cell()}），"
+            f"超出了 .ods 文件一次能读取的范围（不超过 {STREAMED_ABOVE_ROWS} 行、{GRID_CELLS_IN_MEMORY} 个单元格）。"
+            "这通常是某一列被一直填充到了表格最底部（或某一行被填充到最右边）。"
+            "请删除多余的行和列后重新保存，或另存为 .xlsx 格式再上传；本次没有导入任何数据",
+        )
+
+
 def _calamine_rows(path: Path, kind: FileKind) -> Iterator[Sequence[object]]:
     try:
         workbook = calamine.CalamineWorkbook.from_path(str(path))
@@ -282,6 +306,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
                 errors.setdefault(row, []).append((column, text))
         rows = _calamine_rows(path, kind) if survey is None or fits_in_memory(survey) else _streamed_rows(path)
     else:
+        if kind is FileKind.ODS:
+            _check_ods_size(path)
         rows = _calamine_rows(path, kind)
     return _numbered(rows, errors)
 

@@ -1,10 +1,12 @@
 """Files built to hurt the reader or written carelessly, found in review: a stray cell at the far corner of a
-sheet, broken XML past the streamed reader's start, formula errors, members after thousands of empty rows.
+sheet, broken XML past the streamed reader's start, formula errors, members after thousands of empty rows,
+an .ods column filled to the bottom of the sheet.
 Each is read for what the clerk meant or refused with a code and a Chinese message, memory bounded."""
 
 from __future__ import annotations
 
 import resource
+import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,16 @@ from province_node.rosters.outcome import ImportMode
 from province_node.rosters.reading import SpreadsheetError
 from tests.integration.province_node.world import World
 from tests.integration.rosters.importing import people, run_import, written_counts
-from tests.roster_files import HUNAN_HEADERS, SHEET_START, inline_row, member_record, write_xlsx_parts
+from tests.roster_files import (
+    HUNAN_HEADERS,
+    SHEET_START,
+    inline_row,
+    member_record,
+    ods_content,
+    ods_row,
+    write_ods_content,
+    write_xlsx_parts,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -97,3 +108,43 @@ async def test_a_row_of_nothing_but_ref_errors_is_refused_not_skipped(world: Wor
     assert summary.rows == 2
     assert {reason.code for reason in summary.rejected[3]} == {"FORMULA_ERROR"}
     assert len(summary.rejected[3]) == len(HEADERS)
+
+
+def libreoffice_ods(world: World, path: Path, count: int, *, after: str = "") -> Path:
+    """An .ods of the header and ``count`` Furong members as LibreOffice saves it: each row ends with an empty
+    cell repeated to column 1024 and the table with empty rows repeated to row 1,048,576, or with ``after``."""
+    to_column_1024 = f'<table:table-cell table:number-columns-repeated="{1024 - len(HEADERS)}"/>'
+    rows = [ods_row(HEADERS, after=to_column_1024)]
+    for person in people(world, count):
+        record = member_record(person, world.furong_unit.name, world.furong_union.name)
+        rows.append(ods_row([str(record[name]) for name in HEADERS], after=to_column_1024))
+    empty = '<table:table-cell table:number-columns-repeated="1024"/>'
+    to_row_1048576 = "" if after else ods_row([], repeated=1_048_576 - 1 - count, after=empty)
+    return write_ods_content(path, ods_content([], after="".join(rows) + after + to_row_1048576))
+
+
+async def test_an_ods_saved_by_libreoffice_with_its_empty_repeats_to_the_last_row_imports(
+    world: World, tmp_path: Path
+) -> None:
+    summary = await run_import(world, libreoffice_ods(world, tmp_path / "saved.ods", 2), world.furong)
+    assert (summary.rows, summary.created, summary.rejected) == (2, 2, {})
+
+
+async def test_an_ods_with_a_column_filled_to_the_bottom_is_refused_at_once_and_nothing_is_written(
+    world: World, tmp_path: Path
+) -> None:
+    column = HEADERS.index("民族")
+    filled = ods_row([None] * column + ["汉族"], repeated=1_048_574)  # one tag: what LibreOffice saves
+    path = libreoffice_ods(world, tmp_path / "filled.ods", 1, after=filled)
+    before, started, peak = await written_counts(world.tenant), time.monotonic(), peak_megabytes()
+    with pytest.raises(SpreadsheetError) as refused:
+        await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID, report=tmp_path / "report.xlsx")
+    assert refused.value.code == "SHEET_TOO_LARGE"
+    assert "第 1048576 行" in refused.value.message
+    assert "填充到了表格最底部" in refused.value.message
+    assert "删除多余的行" in refused.value.message
+    assert ".xlsx" in refused.value.message
+    assert time.monotonic() - started < 5  # it took 351 s and 4.2 GB
+    assert peak_megabytes() - peak < 100
+    assert await written_counts(world.tenant) == before
+    assert not (tmp_path / "report.xlsx").exists()
