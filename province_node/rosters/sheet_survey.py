@@ -34,6 +34,13 @@ _PREFIXED: Final = re.compile(rb":(?:c|row)[\s/>]")
 _REFERENCE: Final = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 _DIGITS: Final = b"0123456789"
 _LETTERS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# References are looked at by their shape first (in C: letters become A, digits 0): a block whose references
+# are all one letter and at most five digits reaches no farther than Z99999, so only blocks holding a longer
+# one (two or more letters, six or more digits) are read reference by reference. A normal roster's sheet is
+# then read exactly only where its rows pass 99,999.
+SHORT_REACH: Final = (99_999, 26)
+_SHAPES: Final = bytes.maketrans(_LETTERS + _DIGITS, b"A" * len(_LETTERS) + b"0" * len(_DIGITS))
+_LONG_SHAPES: Final = (b'<c r="AA', b'A000000"', b'A0000000"')
 # A formula cell without the value its program computed (``<f>…</f><v/>``, or no ``<v>`` at all): what a
 # file written by another program and never opened in Excel or WPS holds. Read, it is an empty cell. (A
 # formula whose result is the empty string is ``t="str"`` with an empty ``<v>``: computed, and empty.)
@@ -62,8 +69,10 @@ def column_index(letters: str) -> int:
 class SheetSurvey:
     """What one pass over a sheet's XML found."""
 
-    rows: int = 0  # the last row a cell names (1-based); 0 for a sheet without cells
-    columns: int = 0  # the last column a cell names (1-based)
+    # How far the cells reach (1-based; 0 for a sheet without cells): exact past ``SHORT_REACH``; short of it
+    # an ``.xlsx`` is counted as reaching it (a grid that small may be held whatever it holds).
+    rows: int = 0
+    columns: int = 0
     plain: bool = True  # every cell's position is its reference (see the module docstring)
     uncalculated_formulas: bool = False
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, zero-based column) -> "#N/A"
@@ -130,16 +139,28 @@ def _look_at(part: bytes, survey: SheetSurvey) -> None:
         return
     if survey.plain and (_NOT_PLAIN_CELL.search(part) or _NOT_PLAIN_ROW.search(part) or _PREFIXED.search(part)):
         survey.plain = False
+    if b'<c r="' in part:
+        _reach(part, survey)
+    if (b"<f" in part or b":f" in part) and _UNCALCULATED_FORMULA.search(part):
+        survey.uncalculated_formulas = True
+    if b't="e"' in part or b"t='e'" in part:
+        _error_cells(part, survey)
+
+
+def _reach(part: bytes, survey: SheetSurvey) -> None:
+    """Extend how far the survey's cells reach by the references in ``part``."""
+    shapes = part.translate(_SHAPES)
+    if b'<c r="AAAA' in shapes or b"A00000000" in shapes:  # past column XFD or row 9,999,999: no real cell
+        survey.plain = False
+    if not any(shape in shapes for shape in _LONG_SHAPES):  # one letter, at most five digits: within Z99999
+        survey.rows, survey.columns = max(survey.rows, SHORT_REACH[0]), max(survey.columns, SHORT_REACH[1])
+        return
     references = _CELL_REF.findall(part)
     if references:  # hundreds of thousands: taken apart by bytes methods, not one by one
         joined = b" ".join(references)
         letters = set(joined.translate(None, _DIGITS).split())
         survey.columns = max(survey.columns, *(column_index(name.decode("ascii")) + 1 for name in letters))
         survey.rows = max(survey.rows, *map(int, set(joined.translate(None, _LETTERS).split())))
-    if (b"<f" in part or b":f" in part) and _UNCALCULATED_FORMULA.search(part):
-        survey.uncalculated_formulas = True
-    if b't="e"' in part or b"t='e'" in part:
-        _error_cells(part, survey)
 
 
 def _split(reference: bytes) -> tuple[int, int]:

@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 from province_node.rosters.reading import fits_in_memory
-from province_node.rosters.sheet_survey import SheetSurvey, first_sheet, survey_sheet
+from province_node.rosters.sheet_survey import SHORT_REACH, SheetSurvey, first_sheet, survey_sheet
 from tests.roster_files import SHEET_START, inline_row, workbook_parts, write_xlsx_parts
 
 
@@ -27,8 +27,10 @@ def test_a_far_cell_under_a_small_dimension_is_found_and_the_sheet_is_not_held_i
 def test_a_huge_dimension_over_two_rows_does_not_send_the_sheet_to_the_slow_reader(tmp_path: Path) -> None:
     survey = surveyed(tmp_path / "s.xlsx", inline_row(1, ["姓名", "手机号码"]) + inline_row(2, ["张伟", "1"]),
                       "A1:XFD1048576")  # fmt: skip
-    assert (survey.rows, survey.columns, survey.plain) == (2, 2, True)
+    assert survey.plain
     assert fits_in_memory(survey)
+    assert survey.rows <= SHORT_REACH[0]  # short references are only bounded, not read one by one
+    assert survey.columns <= SHORT_REACH[1]
 
 
 def test_cells_without_references_make_a_sheet_whose_size_cannot_be_trusted(tmp_path: Path) -> None:
@@ -56,3 +58,13 @@ def test_formula_errors_are_found_with_their_cell_and_text(tmp_path: Path) -> No
     row = '<row r="2"><c r="B2" t="e"><f>VLOOKUP(1,C:C,2,0)</f><v>#N/A</v></c><c r="C2" t="e"><v>#REF!</v></c></row>'
     survey = surveyed(tmp_path / "s.xlsx", inline_row(1, ["姓名"]) + row)
     assert survey.error_cells == {(2, 1): "#N/A", (2, 2): "#REF!"}
+
+
+def test_a_sheet_past_row_99999_is_measured_to_its_last_row(tmp_path: Path) -> None:
+    survey = surveyed(tmp_path / "s.xlsx", inline_row(1, ["姓名"]) + inline_row(123_456, ["张伟"]))
+    assert (survey.rows, survey.plain) == (123_456, True)
+
+
+def test_a_reference_past_row_9999999_is_not_taken_as_a_cell_position(tmp_path: Path) -> None:
+    survey = surveyed(tmp_path / "s.xlsx", inline_row(1, ["姓名"]) + '<row r="2"><c r="A12345678"><v>1</v></c></row>')
+    assert not fits_in_memory(survey)
