@@ -81,7 +81,7 @@ def open_tenant(settings: TenantSettings, node: NodeSettings) -> Tenant:
         engine=engine,
         sessions=session_factory(engine),
         rollup_engine=tenant_engine(settings.database_url, pool_size=1, max_overflow=0),
-        committed_reads=CommittedReads(settings.database_url),
+        committed_reads=CommittedReads(settings.database_url, statement_seconds=node.limits.statement_seconds),
         cipher=PersonalDataCipher(settings.data_key),
         passwords=Passwords(node.password_cost),
         exchange=ExchangeClient(node.exchange) if node.exchange else None,

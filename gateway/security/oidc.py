@@ -22,6 +22,7 @@ from gateway.domain.errors import ErrorCode, NotAuthorised
 from gateway.domain.national_roles import NationalCaller, role_named
 from gateway.outbound import UNREADABLE_JSON
 from gateway.settings import OidcSettings
+from unionfed.environment_settings import SettingsError, service_url
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "Ed25519", "EdDSA"]
 
@@ -79,9 +80,9 @@ class OidcVerifier:
         try:
             if url is None:
                 discovery = await self.http.get(f"{self.settings.issuer}/.well-known/openid-configuration")
-                url = str(discovery.raise_for_status().json()["jwks_uri"])
+                url = service_url("jwks_uri", str(discovery.raise_for_status().json()["jwks_uri"]))
             return (await self.http.get(url)).raise_for_status().json()
-        except (httpx.HTTPError, *UNREADABLE_JSON, KeyError, TypeError) as exc:
+        except (httpx.HTTPError, *UNREADABLE_JSON, KeyError, TypeError, SettingsError) as exc:
             raise NotAuthorised(ErrorCode.UNAUTHENTICATED, "暂时无法取得统一身份认证的公钥，请稍后再试") from exc
 
 

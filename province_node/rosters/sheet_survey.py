@@ -41,6 +41,10 @@ _LETTERS: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SHORT_REACH: Final = (99_999, 26)
 _SHAPES: Final = bytes.maketrans(_LETTERS + _DIGITS, b"A" * len(_LETTERS) + b"0" * len(_DIGITS))
 _LONG_SHAPES: Final = (b'<c r="AA', b'A000000"', b'A0000000"')
+# A real cell's reference is one to three capital letters, then its row (at most seven digits): a reference
+# of any other shape (lower-case letters, which calamine reads as positions too; past column XFD or row
+# 9,999,999) makes the sheet not plain.
+_REFERENCE_STARTS: Final = (b'<c r="A0', b'<c r="AA0', b'<c r="AAA0')
 # A formula cell without the value its program computed (``<f>…</f><v/>``, or no ``<v>`` at all): what a
 # file written by another program and never opened in Excel or WPS holds. Read, it is an empty cell. (A
 # formula whose result is the empty string is ``t="str"`` with an empty ``<v>``: computed, and empty.)
@@ -150,7 +154,7 @@ def _look_at(part: bytes, survey: SheetSurvey) -> None:
 def _reach(part: bytes, survey: SheetSurvey) -> None:
     """Extend how far the survey's cells reach by the references in ``part``."""
     shapes = part.translate(_SHAPES)
-    if b'<c r="AAAA' in shapes or b"A00000000" in shapes:  # past column XFD or row 9,999,999: no real cell
+    if sum(map(shapes.count, _REFERENCE_STARTS)) != shapes.count(b'<c r="') or b"A00000000" in shapes:
         survey.plain = False
     if not any(shape in shapes for shape in _LONG_SHAPES):  # one letter, at most five digits: within Z99999
         survey.rows, survey.columns = max(survey.rows, SHORT_REACH[0]), max(survey.columns, SHORT_REACH[1])

@@ -168,11 +168,12 @@ def _refuse_if_locked(account: Account) -> None:
 async def _account_for_update(uow: UnitOfWork, account_id: int) -> Account:
     """The account as committed now, its row locked until the transaction ends (concurrent logins of the
     account wait here for one another)."""
-    account: Account = (
-        await uow.db.scalars(
-            select(Account).where(Account.id == account_id).with_for_update().execution_options(populate_existing=True)
-        )
-    )[0]
+    found = await uow.db.scalars(
+        select(Account).where(Account.id == account_id).with_for_update().execution_options(populate_existing=True)
+    )
+    if not found:  # a national caller has no account here
+        raise NotFound("账号")
+    account: Account = found[0]
     return account
 
 
@@ -222,6 +223,7 @@ async def change_password(uow: UnitOfWork, current_password: str, new_password: 
         raise RuleViolation(ErrorCode.WEAK_PASSWORD, "新密码不能与当前密码相同")
     account.password_hash = await passwords.hash_in_worker(new_password)
     account.must_change_password = False
+    account.failed_logins = 0  # the right password was given: earlier wrong ones no longer count
     account.token_version += 1
     audit.record(uow, audit.AuditAction.PASSWORD_CHANGED, target_type="account", target_ids=[account.id])
     await uow.commit()

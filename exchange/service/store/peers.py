@@ -16,7 +16,7 @@ _COLUMNS: Final = "id, kind, provinces, public_jwk, registered_at, revoked_at"
 _LOCK_REGISTRY: Final = "SELECT pg_advisory_xact_lock(hashtext('unionfed-peer-registry'))"
 _NODES_SERVING: Final = """
 SELECT id, province FROM peer, unnest(provinces) AS province
-WHERE kind = 'node' AND revoked_at IS NULL AND province = ANY(%s) ORDER BY id, province LIMIT 1
+WHERE kind = 'node' AND revoked_at IS NULL AND province = ANY(%s) AND id <> %s ORDER BY id, province LIMIT 1
 """
 
 
@@ -82,7 +82,7 @@ async def add_peer(
     async with connection.transaction():
         await connection.execute(_LOCK_REGISTRY)  # two registrations of one province: one after the other
         if kind is PeerKind.NODE:
-            cursor = await connection.execute(_NODES_SERVING, (list(provinces),))
+            cursor = await connection.execute(_NODES_SERVING, (list(provinces), peer_id))
             served = await cursor.fetchone()
             if served is not None:
                 raise ProvinceServed(

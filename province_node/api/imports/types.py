@@ -96,7 +96,7 @@ class ImportOutcome:
         "reasons quote the refused values, ID numbers and phones among them), and each read is audited.",
         extensions=allowed(Permission.READ_PERSONAL_DATA),
     )
-    def rejections(self, info: Info, first: int = 100) -> list[RejectedRow]:
+    def rejections(self, info: Info, first: int = 100) -> list[RejectedRow] | None:  # null when refused
         info.context.personal_reads.add_import_rejections(self.job_id)
         return [
             RejectedRow(row=item["row"], reasons=[ImportRowReason(**reason) for reason in item["reasons"]])

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from exchange.protocol.service_tokens import PeerKey, service_token
-from exchange.service.store.peers import PeerKind, ProvinceServed, add_peer, revoke_peer
+from exchange.service.store.peers import PeerExists, PeerKind, ProvinceServed, add_peer, revoke_peer
 from tests.integration.exchange.conftest import PeerClient, person
 
 pytestmark = pytest.mark.anyio
@@ -96,6 +96,15 @@ async def test_a_second_node_for_a_province_served_already_is_not_registered(
             await add_peer(connection, "node-hunan-2", PeerKind.NODE, ["42", "43"], jwk)
         cursor = await connection.execute("SELECT count(*) FROM peer WHERE id = 'node-hunan-2'")
         assert await cursor.fetchone() == (0,)
+
+
+async def test_a_node_registered_again_under_its_own_id_is_told_it_exists(
+    hunan: PeerClient, exchange_database_url: str
+) -> None:
+    jwk = PeerKey.generate("node-hunan").public_jwk()
+    async with await psycopg.AsyncConnection.connect(exchange_database_url, autocommit=True) as connection:
+        with pytest.raises(PeerExists):
+            await add_peer(connection, "node-hunan", PeerKind.NODE, ["43"], jwk)
 
 
 async def test_a_node_replacing_a_revoked_one_is_registered(hunan: PeerClient, exchange_database_url: str) -> None:

@@ -122,3 +122,11 @@ async def test_a_changed_name_in_a_history_read_by_a_national_caller_is_audited(
         ["name"],
         True,
     )
+
+
+async def test_a_national_caller_has_no_password_here_to_change(world: World, trusting_node: httpx.AsyncClient) -> None:
+    change = """mutation { changePassword(currentPassword: "x", newPassword: "Another-pass-2026") {
+        __typename ... on Error { code } } }"""
+    body = await national(trusting_node).raw(change)
+    assert body.get("errors") is None or "INTERNAL_ERROR" not in str(body["errors"])
+    assert body["data"]["changePassword"]["code"] in {"NOT_FOUND", "NOT_PERMITTED"}

@@ -470,3 +470,14 @@ async def test_a_county_admin_cannot_create_a_fellow_admin_of_the_county(
     assert await scalar(world.tenant, "SELECT count(*) FROM account WHERE username = 'fr_admin2'") == 0
     below = await issue_account(furong_admin, world.furong_union.id, "frkj_admin", "ADMIN")
     assert below["__typename"] == "AccountIssued"
+
+
+async def test_a_password_changed_after_wrong_tries_starts_the_count_afresh(
+    world: World, anonymous: GraphQLClient, furong_clerk: GraphQLClient
+) -> None:
+    for _ in range(4):
+        await furong_clerk.data(CHANGE_PASSWORD, {"current": "Wrong-password-1", "new": NEW_PASSWORD})
+    changed = await furong_clerk.data(CHANGE_PASSWORD, {"current": PASSWORD, "new": NEW_PASSWORD})
+    assert changed["changePassword"]["__typename"] == "PasswordChanged"
+    assert (await login(anonymous, "fr_clerk", "Wrong-password-1"))["code"] == "LOGIN_FAILED"
+    assert (await login(anonymous, "fr_clerk", NEW_PASSWORD))["__typename"] == "LoginSuccess"

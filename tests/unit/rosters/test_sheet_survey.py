@@ -68,3 +68,8 @@ def test_a_sheet_past_row_99999_is_measured_to_its_last_row(tmp_path: Path) -> N
 def test_a_reference_past_row_9999999_is_not_taken_as_a_cell_position(tmp_path: Path) -> None:
     survey = surveyed(tmp_path / "s.xlsx", inline_row(1, ["姓名"]) + '<row r="2"><c r="A12345678"><v>1</v></c></row>')
     assert not fits_in_memory(survey)
+
+
+def test_a_lower_case_reference_is_not_taken_for_a_short_one(tmp_path: Path) -> None:
+    survey = surveyed(tmp_path / "s.xlsx", inline_row(1, ["姓名"]) + '<row r="2"><c r="xfd1048576"><v>1</v></c></row>')
+    assert not fits_in_memory(survey)
