@@ -16,6 +16,7 @@ from typing import Any, Final, LiteralString
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from province_node.db.engines import statement_bound
 from unionfed.postgres import libpq_url
 
 POOL_SIZE: Final = 2
@@ -25,14 +26,11 @@ class CommittedReads:
     """A lazily opened pool of autocommit connections to one tenant database."""
 
     def __init__(self, database_url: str, *, size: int = POOL_SIZE, statement_seconds: float | None = None) -> None:
-        options = (
-            {} if statement_seconds is None else {"options": f"-c statement_timeout={round(statement_seconds * 1000)}"}
-        )
         self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Any]] = AsyncConnectionPool(
             libpq_url(database_url),
             min_size=1,
             max_size=size,
-            kwargs={"autocommit": True, "application_name": "unionfed-node", **options},
+            kwargs={"autocommit": True, "application_name": "unionfed-node", **statement_bound(statement_seconds)},
             open=False,
             num_workers=1,
             timeout=10,

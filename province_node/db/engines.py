@@ -8,6 +8,14 @@ POOL_SIZE = 10
 MAX_OVERFLOW = 10
 
 
+def statement_bound(statement_seconds: float | None) -> dict[str, str]:
+    """Connection arguments making PostgreSQL cancel any statement running past ``statement_seconds``
+    (``QueryCanceled``); none for ``None``."""
+    if statement_seconds is None:
+        return {}
+    return {"options": f"-c statement_timeout={round(statement_seconds * 1000)}"}
+
+
 def tenant_engine(
     database_url: str,
     *,
@@ -17,9 +25,7 @@ def tenant_engine(
 ) -> AsyncEngine:
     """A pooled engine for one tenant database; with ``statement_seconds``, PostgreSQL cancels any statement
     of its connections that runs longer (``QueryCanceled``)."""
-    connect_args: dict[str, str] = {"application_name": "unionfed-node"}
-    if statement_seconds is not None:
-        connect_args["options"] = f"-c statement_timeout={round(statement_seconds * 1000)}"
+    connect_args = {"application_name": "unionfed-node", **statement_bound(statement_seconds)}
     return create_async_engine(
         database_url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True, connect_args=connect_args
     )

@@ -75,9 +75,7 @@ async def _refuse_past_the_account_share(uow: UnitOfWork, caller: Caller) -> Non
     """Refuse an upload of an account that has ``UNFINISHED_PER_ACCOUNT`` jobs waiting or running: imports of a
     tenant run one at a time, so one account must not fill the queue (or the disk) ahead of everyone else.
     Counted under a lock on the account, so two uploads of one account count one after the other."""
-    await uow.db.execute(
-        select(func.pg_advisory_xact_lock(func.hashtextextended(f"import-share/{caller.account_id}", 0)))
-    )
+    await uow.db.hold_lock(f"import-share/{caller.account_id}")
     unfinished = await uow.db.scalar(
         select(func.count()).where(ImportJob.account_id == caller.account_id, ImportJob.status.in_(UNFINISHED))
     )

@@ -24,10 +24,9 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Final
 
-from province_node.rosters.sheet_survey import SheetSurvey
+from province_node.rosters.sheet_survey import BLOCK_BYTES, SheetSurvey
 
-_BLOCK: Final = 1 << 20
-_LONGEST_TAG: Final = 64 * _BLOCK
+_LONGEST_TAG: Final = 64 * BLOCK_BYTES
 _TABLE_START: Final = re.compile(rb"<table:table[\s>]")
 _TABLE_END: Final = b"</table:table>"
 _NESTED_STARTS: Final = (b"<table:table>", b"<table:table ", b"<table:table\n", b"<table:table\t", b"<table:table\r")
@@ -101,7 +100,7 @@ def survey_ods(archive: zipfile.ZipFile) -> SheetSurvey:
     with archive.open("content.xml") as content:
         carried = b""
         while True:
-            block = content.read(_BLOCK)
+            block = content.read(BLOCK_BYTES)
             window = carried + block
             cut = window.rfind(b"<") if block else len(window)  # no tag is cut in two: the last one waits
             if cut < 0 or len(window) - cut > _LONGEST_TAG:

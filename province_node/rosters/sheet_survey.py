@@ -24,7 +24,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import Final
 
-_BLOCK: Final = 1 << 20
+BLOCK_BYTES: Final = 1 << 20  # decompressed and looked at a block at a time
 _CELL_REF: Final = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
 # A cell or row tag whose position is not (only) its ``r`` reference: another attribute first, other
 # quotes or blanks, no reference at all, or a namespace prefix (calamine matches local names).
@@ -123,7 +123,7 @@ def survey_sheet(archive: zipfile.ZipFile) -> SheetSurvey:
     with archive.open(first_sheet(archive)) as sheet:
         carried = b""
         while True:
-            block = sheet.read(_BLOCK)
+            block = sheet.read(BLOCK_BYTES)
             window = carried + block
             if not block:
                 _look_at(window, survey)
@@ -132,7 +132,7 @@ def survey_sheet(archive: zipfile.ZipFile) -> SheetSurvey:
             cut = window.rfind(b"<c ")
             if cut <= 0:
                 cut = window.rfind(b"<")
-            if cut <= 0 or len(window) - cut > 64 * _BLOCK:
+            if cut <= 0 or len(window) - cut > 64 * BLOCK_BYTES:
                 cut = len(window)
             _look_at(window[:cut], survey)
             carried = window[cut:]

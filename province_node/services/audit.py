@@ -78,7 +78,7 @@ async def recent_count(uow: UnitOfWork, action: AuditAction, within: datetime.ti
     """
     caller = uow.caller
     who = f"national:{caller.username}" if caller.is_national else f"account:{caller.account_id}"
-    await uow.db.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(f"{action.value}/{who}", 0))))
+    await uow.db.hold_lock(f"{action.value}/{who}")
     by_caller = (
         AuditEntry.account_id.is_(None) & (AuditEntry.details["by"].astext == caller.username)
         if caller.is_national

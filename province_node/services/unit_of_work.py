@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from sqlalchemy import Executable
+from sqlalchemy import Executable, func, select
 from sqlalchemy.engine import Result
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
@@ -52,6 +52,11 @@ class Database:
     def in_transaction(self) -> bool:
         """Whether this request has read or written anything yet (its transaction has begun)."""
         return self.session.in_transaction()
+
+    async def hold_lock(self, name: str) -> None:
+        """Take the advisory lock called ``name`` until the transaction ends (waiting for its holder): work of
+        the same name in two requests goes one after the other."""
+        await self.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(name, 0))))
 
     async def execute(self, statement: Executable, params: Any = None) -> Result[Any]:
         """Run a statement and return its buffered result."""
