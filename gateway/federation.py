@@ -11,6 +11,7 @@ from exchange.standard import code_list
 from gateway.domain.circuit_breaker import CircuitBreaker
 from gateway.domain.errors import ErrorCode, InvalidArgument
 from gateway.domain.last_known import LastKnownAnswers
+from gateway.domain.lookup_allowance import LookupAllowance
 from gateway.domain.national_roles import NationalCaller
 from gateway.domain.statistics_merge import PartialCounts
 from gateway.exchange_link import ExchangeReader
@@ -50,6 +51,7 @@ class Federation:
         )
         self.oidc = OidcVerifier(settings.oidc, http) if settings.oidc else None
         self.last_known: LastKnownAnswers[PartialCounts] = LastKnownAnswers()
+        self.lookups = LookupAllowance(settings.limits.id_lookups_per_hour, clock=clock)
 
     def node(self, province: str) -> NodeClient:
         """The client of ``province``'s node; ``InvalidArgument(UNKNOWN_PROVINCE)`` when there is none."""

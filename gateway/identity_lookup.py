@@ -3,7 +3,8 @@ home province, nothing more) and member location (the home province, whose node 
 
 The ID number is checked by the national standard and turned into the identity token here, with the national
 key; only the token goes to the exchange, which answers from its index and writes every question to its
-verification log (the gateway as peer, the token, and a purpose naming the national caller who asked).
+verification log (the gateway as peer, the token, and a purpose naming the national caller who asked). Each
+question sent counts against the caller's allowance for the hour (``domain.lookup_allowance``).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ async def verify_membership(
         return ArgumentsRefused(checked.problems + purpose_problems)
     if purpose_problems:
         return ArgumentsRefused(purpose_problems)
-    return await _ask_index(federation, checked, logged_purpose(purpose, caller.subject))
+    return await _ask_index(federation, caller, checked, logged_purpose(purpose, caller.subject))
 
 
 async def locate_member(
@@ -55,12 +56,15 @@ async def locate_member(
     checked = check_id_number(id_type, id_number)
     if isinstance(checked, ArgumentsRefused):
         return checked
-    found = await _ask_index(federation, checked, logged_purpose(LOCATE_PURPOSE, caller.subject))
+    found = await _ask_index(federation, caller, checked, logged_purpose(LOCATE_PURPOSE, caller.subject))
     return MemberWhereabouts(checked, found.province if found.member else None)
 
 
-async def _ask_index(federation: Federation, checked: CheckedIdNumber, purpose: str) -> Verification:
+async def _ask_index(
+    federation: Federation, caller: NationalCaller, checked: CheckedIdNumber, purpose: str
+) -> Verification:
     exchange, national_key = federation.exchange, federation.settings.national_key
     if exchange is None or national_key is None:
         raise ExchangeUnavailable("全国网关未配置交换平台或国家标识密钥，无法查询身份索引")
+    federation.lookups.take(caller)
     return await exchange.verify(identity_token(national_key, checked.document), purpose)

@@ -19,6 +19,8 @@
     UNIONFED_OIDC_ROLES_CLAIM     the claim listing the caller's roles (default "roles")
     UNIONFED_INTROSPECTION        "false" turns GraphQL introspection and GraphiQL off (default on)
     UNIONFED_TOKEN_HOURS          lifetime of a gateway login token (default 8)
+    UNIONFED_ID_LOOKUPS_PER_HOUR  member locations and verifications (核查) one national caller may ask an hour
+                                  (default 60)
 
 Settings are plain data; nothing connects to anything when they are read.
 """
@@ -42,12 +44,14 @@ from unionfed.environment_settings import number_setting, service_url
 
 @dataclass(frozen=True, slots=True)
 class QueryLimits:
-    """Bounds on one GraphQL request: depth, aliases, tokens, and the cost of fan-out fields."""
+    """Bounds on one GraphQL request (depth, aliases, tokens, the cost of fan-out fields) and on a caller's
+    lookups by ID number an hour."""
 
     max_depth: int = 12
     max_aliases: int = 20
     max_tokens: int = 2_000
     max_cost: int = 100  # a field sent to every province costs one per province; a delegated one, one
+    id_lookups_per_hour: int = 60  # member location and 核查, per national caller (``lookup_allowance``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +193,9 @@ def gateway_settings(environ: Mapping[str, str]) -> GatewaySettings:
         exchange_url=service_url("UNIONFED_EXCHANGE_URL", exchange) if exchange else None,
         national_key=national_key,
         policy=NodePolicy(timeout=number_setting(environ, "UNIONFED_NODE_TIMEOUT", "2", 0.05, 60)),
+        limits=QueryLimits(
+            id_lookups_per_hour=int(number_setting(environ, "UNIONFED_ID_LOOKUPS_PER_HOUR", "60", 1, 100_000))
+        ),
         accounts=_accounts(environ),
         oidc=_oidc(environ),
         introspection=environ.get("UNIONFED_INTROSPECTION", "true").lower() not in {"0", "false", "no", "off"},

@@ -60,7 +60,8 @@ class GatewayQueries:
         description="Where the holder of an ID is a member: the identity token is computed here, the exchange "
         "gives the home province (and logs the question), and `member` is that province's record as its node "
         "shows it to a national caller (masked). `NotAMember` when no province holds the person; `ArgumentError` "
-        "for an ID number the national standard refuses.",
+        "for an ID number the national standard refuses. Counted with `verifyMembership` against the caller's "
+        "allowance an hour (TOO_MANY_LOOKUPS past it).",
         extensions=allowed(NationalPermission.READ_PROVINCE_RECORDS),
     )
     async def locate_member(self, info: Info, id_number: str, id_type: str = "01") -> MemberLocation:
@@ -80,7 +81,8 @@ class GatewayQueries:
     @strawberry.field(
         description="核查: whether the holder of an ID is a current member, and the home province — nothing else "
         "about the person. The identity token is computed here; the exchange logs the question with `purpose` "
-        "(1 to 120 characters) and the caller.",
+        "(1 to 120 characters) and the caller. Counted with `locateMember` against the caller's allowance an hour "
+        "(TOO_MANY_LOOKUPS past it).",
         extensions=allowed(NationalPermission.VERIFY_MEMBERSHIP),
     )
     async def verify_membership(

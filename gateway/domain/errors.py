@@ -4,7 +4,8 @@
     ├── NotAuthorised            no identity, a bad one, or a role without the permission
     ├── InvalidArgument          an argument the gateway cannot act on (unknown province, ...)
     ├── ProvinceUnavailable      one province node did not answer usefully (``province`` says which)
-    └── ExchangeUnavailable      the national exchange did not answer usefully
+    ├── ExchangeUnavailable      the national exchange did not answer usefully
+    └── TooManyLookups           the caller's lookups by ID number for the hour are used up
 
 GraphQL returns them as errors with ``extensions.code`` (and ``extensions.province`` for a province).
 """
@@ -30,6 +31,7 @@ class ErrorCode(StrEnum):
     EXCHANGE_UNAVAILABLE = "EXCHANGE_UNAVAILABLE"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    TOO_MANY_LOOKUPS = "TOO_MANY_LOOKUPS"
 
 
 class GatewayError(Exception):
@@ -70,3 +72,14 @@ class ExchangeUnavailable(GatewayError):
 
     def __init__(self, message: str) -> None:
         super().__init__(ErrorCode.EXCHANGE_UNAVAILABLE, message)
+
+
+class TooManyLookups(GatewayError):
+    """The caller has used up its lookups by ID number (member location, 核查) for the hour."""
+
+    def __init__(self, allowance: int, wait_seconds: float) -> None:
+        minutes = max(1, round(wait_seconds / 60))
+        super().__init__(
+            ErrorCode.TOO_MANY_LOOKUPS,
+            f"一小时内按证件号码定位或核查会员最多 {allowance} 次，已达上限；约 {minutes} 分钟后可再查询",
+        )
