@@ -9,9 +9,10 @@ to its farthest cell: about 1 GB for a million rows, and an abort for a stray ce
 references say, is streamed with openpyxl's read-only mode instead (slower, flat memory). An ``.ods`` is
 surveyed the same way (``ods_survey``: repeated rows and cells counted when they hold content) and refused
 past those bounds, since nothing can stream it: LibreOffice saves a column filled to the bottom of the
-sheet as one row repeated a million times. An ``.xls``
-sheet has at most 65,536 x 256 cells. CSV in UTF-8 (with or without BOM) or GB18030 is read with the
-standard library.
+sheet as one row repeated a million times. An ``.xls`` is surveyed too (``xls_survey``: its records walked
+with olefile's help) and refused past those bounds, every sheet counted, since calamine holds them all as
+soon as it opens the file; a record calamine trips over (a Rust panic) is a corrupt file, not a traceback.
+CSV in UTF-8 (with or without BOM) or GB18030 is read with the standard library.
 
 A formula is read as the value Excel or WPS saved with it; a sheet whose formulas have no saved values
 (written by another program, never opened in one) is refused, since every such cell would read as empty.
@@ -40,6 +41,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from province_node.rosters.ods_survey import survey_ods
 from province_node.rosters.sheet_survey import ERROR_CELLS_KEPT, SheetSurvey, first_sheet, survey_sheet
+from province_node.rosters.xls_survey import BrokenWorkbook, survey_xls
 
 MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
 MAX_COMPRESSION_RATIO: Final = 200  # ordinary sheets compress 5-20x; zip bombs, thousands
@@ -212,16 +214,48 @@ def _check_ods_size(path: Path) -> None:
             survey = survey_ods(archive)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
         return  # calamine says what is wrong with the archive
-    if not survey.plain:
-        raise _refuse("FILE_CORRUPT", "文件中有异常巨大的内容，无法读取；请用 WPS 或 LibreOffice 重新保存后上传")
-    if not fits_in_memory(survey):
-        raise _refuse(
-            "SHEET_TOO_LARGE",
-            f"表格第一个工作表的内容一直延伸到第 {survey.rows} 行、第 {survey.columns} 列（{survey.far_cell()}），"
-            f"超出了 .ods 文件一次能读取的范围（不超过 {STREAMED_ABOVE_ROWS} 行、{GRID_CELLS_IN_MEMORY} 个单元格）。"
-            "这通常是某一列被一直填充到了表格最底部（或某一行被填充到最右边）。"
-            "请删除多余的行和列后重新保存，或另存为 .xlsx 格式再上传；本次没有导入任何数据",
-        )
+    _check_held(FileKind.ODS, [("第一个工作表", survey)])
+
+
+def _check_xls_size(path: Path) -> None:
+    """Refuse an ``.xls`` whose sheets calamine would hold past what it may: it holds every sheet of the
+    workbook as a grid as soon as it opens the file, so all of them count, together.
+
+    A container olefile cannot read is refused here too rather than left to calamine, which reads some that
+    olefile cannot (a bad DIFAT start, a stream name with stray NULs): those would reach calamine unsurveyed.
+    """
+    try:
+        sheets = survey_xls(path)
+    except BrokenWorkbook as exc:
+        message = "文件已损坏或不是有效的 xls 表格，无法读取；请用 Excel 或 WPS 重新保存后上传"
+        raise _refuse("FILE_CORRUPT", message) from exc
+    _check_held(FileKind.XLS, [(f"工作表“{sheet.name}”", sheet.survey) for sheet in sheets])
+
+
+def _check_held(kind: FileKind, sheets: Sequence[tuple[str, SheetSurvey]]) -> None:
+    """Refuse a workbook calamine would hold in more memory than it may, for want of a streamed reader:
+    ``sheets`` are what it holds at once, each named as the clerk knows it. Each sheet must fit
+    (``fits_in_memory``), and all of them together within ``GRID_CELLS_IN_MEMORY`` cells."""
+    if not all(survey.plain for _, survey in sheets):
+        raise _refuse("FILE_CORRUPT", "文件中有异常巨大的内容，无法读取；请用 Excel、WPS 或 LibreOffice 重新保存后上传")
+    if not sheets:
+        return
+    name, widest = max(sheets, key=lambda sheet: sheet[1].cells)
+    total = sum(survey.cells for _, survey in sheets)
+    if not fits_in_memory(widest):
+        where = f"表格中{name}"
+    elif total > GRID_CELLS_IN_MEMORY:
+        where = f"表格中 {len(sheets)} 个工作表合计有 {total} 个单元格，其中{name}"
+    else:
+        return
+    raise _refuse(
+        "SHEET_TOO_LARGE",
+        f"{where}的内容一直延伸到第 {widest.rows} 行、第 {widest.columns} 列（{widest.far_cell()}），"
+        f"超出了 .{kind.value} 文件一次能读取的范围"
+        f"（不超过 {STREAMED_ABOVE_ROWS} 行、{GRID_CELLS_IN_MEMORY} 个单元格）。"
+        "这通常是某一列被一直填充到了表格最底部（或某一行被填充到最右边），或远处的单元格里留有内容。"
+        "请删除多余的行和列后重新保存，或另存为 .xlsx 格式再上传；本次没有导入任何数据",
+    )
 
 
 def _calamine_rows(path: Path, kind: FileKind) -> Iterator[Sequence[object]]:
@@ -231,6 +265,10 @@ def _calamine_rows(path: Path, kind: FileKind) -> Iterator[Sequence[object]]:
         raise _refuse("FILE_ENCRYPTED", "表格设置了打开密码；请取消密码后重新保存再上传") from exc
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, OSError, ValueError) as exc:
         raise _refuse("FILE_CORRUPT", f"文件已损坏或不是有效的 {kind.value} 表格，无法读取") from exc
+    except BaseException as exc:
+        if not _panicked(exc):
+            raise
+        raise _refuse("FILE_CORRUPT", f"文件已损坏或不是有效的 {kind.value} 表格，无法读取") from exc
     try:
         if not workbook.sheet_names:
             raise _refuse("SHEET_MISSING", "表格中没有工作表")
@@ -238,8 +276,18 @@ def _calamine_rows(path: Path, kind: FileKind) -> Iterator[Sequence[object]]:
         yield from rows
     except (calamine.CalamineError, calamine.ZipError, calamine.XmlError, ValueError) as exc:
         raise _refuse("FILE_CORRUPT", f"读取表格时出错（文件可能已损坏）：{exc}") from exc
+    except BaseException as exc:
+        if not _panicked(exc):
+            raise
+        raise _refuse("FILE_CORRUPT", "读取表格时出错（文件可能已损坏）；请重新保存后上传") from exc
     finally:
         workbook.close()
+
+
+def _panicked(exc: BaseException) -> bool:
+    """Whether calamine panicked (an ``.xls`` record it slices past its end: a broken FORMULA or MERGECELLS).
+    pyo3 raises a Rust panic as ``PanicException``, a ``BaseException`` no module exports to name."""
+    return type(exc).__name__ == "PanicException"
 
 
 def _csv_rows(path: Path) -> Iterator[Sequence[object]]:
@@ -308,6 +356,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
     else:
         if kind is FileKind.ODS:
             _check_ods_size(path)
+        else:
+            _check_xls_size(path)
         rows = _calamine_rows(path, kind)
     return _numbered(rows, errors)
 

@@ -1,6 +1,6 @@
 """Files built to hurt the reader or written carelessly, found in review: a stray cell at the far corner of a
 sheet, broken XML past the streamed reader's start, formula errors, members after thousands of empty rows,
-an .ods column filled to the bottom of the sheet.
+an .ods column filled to the bottom of the sheet, an .xls with a space left at its last cell.
 Each is read for what the clerk meant or refused with a code and a Chinese message, memory bounded."""
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from tests.roster_files import (
     ods_content,
     ods_row,
     write_ods_content,
+    write_sheet,
     write_xlsx_parts,
 )
 
@@ -148,3 +149,39 @@ async def test_an_ods_with_a_column_filled_to_the_bottom_is_refused_at_once_and_
     assert peak_megabytes() - peak < 100
     assert await written_counts(world.tenant) == before
     assert not (tmp_path / "report.xlsx").exists()
+
+
+def xls_roster(world: World, path: Path, count: int, *, last_row: list[object]) -> Path:
+    """An .xls as Excel 97-2003 saves it (xlwt): the header, ``count`` Furong members, then nothing down to
+    row 65,536 but ``last_row``."""
+    rows: list[list[object]] = [list(HEADERS)]
+    for person in people(world, count):
+        record = member_record(person, world.furong_unit.name, world.furong_union.name)
+        rows.append([str(record[name]) for name in HEADERS])
+    return write_sheet(path, [*rows, *([] for _ in range(65_535 - len(rows))), last_row])
+
+
+async def test_an_xls_with_a_space_left_at_iv65536_is_refused_at_once_and_nothing_is_written(
+    world: World, tmp_path: Path
+) -> None:
+    path = xls_roster(world, tmp_path / "stray.xls", 1, last_row=[None] * 255 + [" "])
+    before, started, peak = await written_counts(world.tenant), time.monotonic(), peak_megabytes()
+    with pytest.raises(SpreadsheetError) as refused:
+        await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID, report=tmp_path / "report.xlsx")
+    assert refused.value.code == "SHEET_TOO_LARGE"
+    assert "第 65536 行、第 256 列（IV65536）" in refused.value.message
+    assert "删除多余的行" in refused.value.message
+    assert ".xlsx" in refused.value.message
+    assert time.monotonic() - started < 5
+    assert peak_megabytes() - peak < 100  # calamine held 1 GB for this 6 KB file
+    assert await written_counts(world.tenant) == before
+    assert not (tmp_path / "report.xlsx").exists()
+
+
+async def test_an_xls_with_its_empty_cells_formatted_down_to_iv65536_imports_its_members(
+    world: World, tmp_path: Path
+) -> None:
+    path = xls_roster(world, tmp_path / "formatted.xls", 2, last_row=[""] * 256)  # BLANK and MULBLANK records
+    summary = await run_import(world, path, world.furong)
+    assert (summary.rows, summary.created) == (2, 2)
+    assert not summary.rejected
