@@ -49,6 +49,9 @@ MAX_ARCHIVE_ENTRIES: Final = 10_000
 MAX_COLUMNS: Final = 200
 STREAMED_ABOVE_ROWS: Final = 200_000
 GRID_CELLS_IN_MEMORY: Final = STREAMED_ABOVE_ROWS * 32  # calamine takes 32 bytes a cell: about 200 MB
+# calamine holds an .xls sheet twice (it copies sheet 0 as it reads it; formulas add a grid of their text):
+# at the full bound 400-546 MB. Half still takes the largest .xls roster, 65,535 rows of 48 columns.
+XLS_CELLS_IN_MEMORY: Final = GRID_CELLS_IN_MEMORY // 2
 _OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP: Final = b"PK\x03\x04"
 _ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -229,22 +232,25 @@ def _check_xls_size(path: Path) -> None:
     except BrokenWorkbook as exc:
         message = "文件已损坏或不是有效的 xls 表格，无法读取；请用 Excel 或 WPS 重新保存后上传"
         raise _refuse("FILE_CORRUPT", message) from exc
-    _check_held(FileKind.XLS, [(f"工作表“{sheet.name}”", sheet.survey) for sheet in sheets])
+    named = [(f"工作表“{sheet.name}”", sheet.survey) for sheet in sheets]
+    _check_held(FileKind.XLS, named, cells_allowed=XLS_CELLS_IN_MEMORY)
 
 
-def _check_held(kind: FileKind, sheets: Sequence[tuple[str, SheetSurvey]]) -> None:
+def _check_held(
+    kind: FileKind, sheets: Sequence[tuple[str, SheetSurvey]], *, cells_allowed: int = GRID_CELLS_IN_MEMORY
+) -> None:
     """Refuse a workbook calamine would hold in more memory than it may, for want of a streamed reader:
     ``sheets`` are what it holds at once, each named as the clerk knows it. Each sheet must fit
-    (``fits_in_memory``), and all of them together within ``GRID_CELLS_IN_MEMORY`` cells."""
+    (``fits_in_memory``), and all of them together within ``cells_allowed`` cells."""
     if not all(survey.plain for _, survey in sheets):
         raise _refuse("FILE_CORRUPT", "文件中有异常巨大的内容，无法读取；请用 Excel、WPS 或 LibreOffice 重新保存后上传")
     if not sheets:
         return
     name, widest = max(sheets, key=lambda sheet: sheet[1].cells)
     total = sum(survey.cells for _, survey in sheets)
-    if not fits_in_memory(widest):
+    if not fits_in_memory(widest) or widest.cells > cells_allowed:
         where = f"表格中{name}"
-    elif total > GRID_CELLS_IN_MEMORY:
+    elif total > cells_allowed:
         where = f"表格中 {len(sheets)} 个工作表合计有 {total} 个单元格，其中{name}"
     else:
         return
@@ -252,7 +258,7 @@ def _check_held(kind: FileKind, sheets: Sequence[tuple[str, SheetSurvey]]) -> No
         "SHEET_TOO_LARGE",
         f"{where}的内容一直延伸到第 {widest.rows} 行、第 {widest.columns} 列（{widest.far_cell()}），"
         f"超出了 .{kind.value} 文件一次能读取的范围"
-        f"（不超过 {STREAMED_ABOVE_ROWS} 行、{GRID_CELLS_IN_MEMORY} 个单元格）。"
+        f"（不超过 {STREAMED_ABOVE_ROWS} 行、{cells_allowed} 个单元格）。"
         "这通常是某一列被一直填充到了表格最底部（或某一行被填充到最右边），或远处的单元格里留有内容。"
         "请删除多余的行和列后重新保存，或另存为 .xlsx 格式再上传；本次没有导入任何数据",
     )

@@ -155,11 +155,27 @@ def test_reading_refuses_a_sheet_reaching_iv65536_naming_the_sheet_and_the_corne
 
 
 def test_reading_refuses_sheets_that_fit_alone_but_not_together(tmp_path: Path) -> None:
-    half = number(0, 0) + number(65_535, 59)  # 3.9 million cells each: calamine holds every sheet at once
-    write_xls(tmp_path / "s.xls", workbook([Sheet("花名册", number(1, 1)), Sheet("代码", half), Sheet("备份", half)]))
+    part = number(0, 0) + number(65_535, 29)  # 2.0 million cells each: calamine holds every sheet at once
+    write_xls(tmp_path / "s.xls", workbook([Sheet("花名册", number(1, 1)), Sheet("代码", part), Sheet("备份", part)]))
     refusal = refused(tmp_path / "s.xls")
     assert refusal.code == "SHEET_TOO_LARGE"
-    assert "3 个工作表合计有 7864324 个单元格" in refusal.message
+    assert "3 个工作表合计有 3932164 个单元格" in refusal.message
+
+
+def test_reading_refuses_an_xls_sheet_that_an_xlsx_could_hold_since_calamine_holds_it_twice(tmp_path: Path) -> None:
+    wide = number(0, 0) + number(65_535, 59)  # 3.9 million cells: within the .xlsx bound, not the .xls one
+    assert fits_in_memory(SheetSurvey(rows=65_536, columns=60))
+    write_xls(tmp_path / "s.xls", workbook([Sheet("花名册", wide)]))
+    refusal = refused(tmp_path / "s.xls")
+    assert refusal.code == "SHEET_TOO_LARGE"
+    assert "第 65536 行、第 60 列（BH65536）" in refusal.message
+    assert "3200000 个单元格" in refusal.message
+
+
+def test_the_largest_xls_roster_fits(tmp_path: Path) -> None:
+    widest = number(0, 0) + number(65_535, 47)  # every row of an .xls, 48 columns
+    write_xls(tmp_path / "s.xls", workbook([Sheet("花名册", widest)]))
+    assert len(list(read_rows(tmp_path / "s.xls"))) == 2
 
 
 def test_reading_refuses_a_lying_dimensions_record_as_a_corrupt_file(tmp_path: Path) -> None:
