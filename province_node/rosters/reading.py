@@ -181,13 +181,22 @@ def _numbered(
             yield number, row
 
 
-def _survey(path: Path) -> SheetSurvey | None:
-    """What the first sheet holds and how far it reaches (``None``: the archive is broken; the reader says how)."""
+def _unsurveyable(kind: FileKind) -> SpreadsheetError:
+    """The refusal of an archive the survey cannot read through. It is not left to calamine: its zip reader
+    takes some archives Python's refuses (a local header naming another file), and would read them unsurveyed."""
+    return _refuse(
+        "FILE_CORRUPT",
+        f"文件已损坏或不是有效的 {kind.value} 表格，无法读取；请用 Excel、WPS 或 LibreOffice 重新保存后上传",
+    )
+
+
+def _survey(path: Path) -> SheetSurvey:
+    """What the first sheet holds and how far it reaches."""
     try:
         with zipfile.ZipFile(path) as archive:
             survey = survey_sheet(archive)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
-        return None
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        raise _unsurveyable(FileKind.XLSX) from exc
     if survey.uncalculated_formulas:
         raise _refuse(
             "FORMULA_NOT_CALCULATED",
@@ -215,8 +224,8 @@ def _check_ods_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             survey = survey_ods(archive)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error):
-        return  # calamine says what is wrong with the archive
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        raise _unsurveyable(FileKind.ODS) from exc
     _check_held(FileKind.ODS, [("第一个工作表", survey)])
 
 
@@ -355,10 +364,9 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         rows: Iterator[Sequence[object]] = _csv_rows(path)
     elif kind is FileKind.XLSX:
         survey = _survey(path)
-        if survey is not None:
-            for (row, column), text in survey.error_cells.items():
-                errors.setdefault(row, []).append((column, text))
-        rows = _calamine_rows(path, kind) if survey is None or fits_in_memory(survey) else _streamed_rows(path)
+        for (row, column), text in survey.error_cells.items():
+            errors.setdefault(row, []).append((column, text))
+        rows = _calamine_rows(path, kind) if fits_in_memory(survey) else _streamed_rows(path)
     else:
         if kind is FileKind.ODS:
             _check_ods_size(path)

@@ -1,6 +1,7 @@
 """Files built to hurt the reader or written carelessly, found in review: a stray cell at the far corner of a
 sheet, broken XML past the streamed reader's start, formula errors, members after thousands of empty rows,
-an .ods column filled to the bottom of the sheet, an .xls with a space left at its last cell.
+an .ods column filled to the bottom of the sheet, an .xls with a space left at its last cell, an archive whose
+local header names its sheet otherwise than its directory does.
 Each is read for what the clerk meant or refused with a code and a Chinese message, memory bounded."""
 
 from __future__ import annotations
@@ -66,6 +67,33 @@ async def test_a_cell_naming_the_far_corner_inside_an_early_row_under_a_small_di
     path = sheet_of(world, tmp_path / "lying.xlsx", 1, dimension="A1:J2", after=stray)
     summary = await run_import(world, path, world.furong)
     assert (summary.created, summary.rejected) == (1, {})
+
+
+def renamed_in_its_local_header(path: Path, part: str) -> Path:
+    """``path`` with ``part`` named otherwise (same length) in its local header only, its directory entry
+    unchanged: Python's zipfile refuses to read that part, calamine's zip reader reads it all the same."""
+    data = path.read_bytes()
+    name = part.encode()
+    at = data.find(name)  # the local header comes before the central directory
+    path.write_bytes(data[:at] + name[:-5] + b"X.xml" + data[at + len(name) :])
+    return path
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+async def test_an_archive_the_survey_cannot_read_through_is_refused_as_corrupt_not_read_unsurveyed(
+    world: World, tmp_path: Path, kind: str
+) -> None:
+    if kind == "xlsx":
+        path = renamed_in_its_local_header(sheet_of(world, tmp_path / "r.xlsx", 1), "xl/worksheets/sheet1.xml")
+    else:
+        written = write_ods_content(tmp_path / "r.ods", ods_content([ods_row(list(HEADERS))]))
+        path = renamed_in_its_local_header(written, "content.xml")
+    before = await written_counts(world.tenant)
+    with pytest.raises(SpreadsheetError) as refused:
+        await run_import(world, path, world.furong)
+    assert refused.value.code == "FILE_CORRUPT"
+    assert "重新保存" in refused.value.message
+    assert await written_counts(world.tenant) == before
 
 
 @pytest.mark.parametrize("mode", [ImportMode.ALL_OR_NOTHING, ImportMode.ACCEPT_VALID])
