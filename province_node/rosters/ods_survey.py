@@ -29,11 +29,14 @@ from province_node.rosters.sheet_survey import BLOCK_BYTES, SheetSurvey
 _LONGEST_TAG: Final = 64 * BLOCK_BYTES
 _TABLE_START: Final = re.compile(rb"<table:table[\s>]")
 _TABLE_END: Final = b"</table:table>"
-_NESTED_STARTS: Final = (b"<table:table>", b"<table:table ", b"<table:table\n", b"<table:table\t", b"<table:table\r")
+_NESTED_START: Final = re.compile(rb"<table:table[ \t\n\r>]")  # in a cell of the first; XML's four blanks
 _ROW_END: Final = b"</table:table-row>"
-_ATTRIBUTES: Final = rb"""((?:[^>"']|"[^"]*"|'[^']*')*?)"""
-_ROW_START: Final = re.compile(rb"<table:table-row(?=[\s/>])" + _ATTRIBUTES + rb"(/?)>")
-_CELL_START: Final = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])" + _ATTRIBUTES + rb"/?>")
+# A tag's attributes up to the first ">" outside quotes (ending in "/" when the tag is empty), as calamine's XML
+# reader ends a tag. Written as runs of unquoted text between quoted values, so a tag is taken in one sweep,
+# not tried a character at a time.
+_ATTRIBUTES: Final = rb"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>"""
+_ROW_START: Final = re.compile(rb"<table:table-row(?=[\s/>])" + _ATTRIBUTES)
+_CELL_START: Final = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])" + _ATTRIBUTES)
 _CELL: Final = b"<table:"  # in a row: a cell, or a covered cell (merged away)
 _ROWS_REPEATED: Final = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*([0-9]{1,12})""")
 _COLUMNS_REPEATED: Final = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*([0-9]{1,12})""")
@@ -41,14 +44,52 @@ _CONTENT: Final = b"value"  # value-type=, office:value=, office:date-value= …
 
 
 @dataclass(slots=True)
-class _Position:
-    """Where the pass is in the table: the row being read, and how far along it."""
+class _Table:
+    """The pass through the first table: the rows read so far, and the row a window may leave open.
+
+    Windows are read where they lie, by positions (``find``/``count`` from ``start`` to ``end``), not cut into
+    copies: a roster's row costs a handful of calls, each a scan in C over the row's own bytes.
+    """
 
     row: int = 0  # rows before the one being read (its first repeat is row ``row + 1``)
     repeats: int | None = None  # the open row's repeats; None between rows
     column: int = 0  # cells of the open row read so far, repeats counted
     far: int = 0  # the farthest column of the open row holding content (1-based), 0 for none
     survey: SheetSurvey = field(default_factory=SheetSurvey)
+
+    def read(self, window: bytes, start: int, end: int) -> None:
+        """Read the rows of ``window[start:end]``: complete tags, in the table, perhaps starting or ending
+        inside a row."""
+        offset = self.cells(window, start, end) if self.repeats is not None else start
+        while offset >= 0:
+            row = _ROW_START.search(window, offset, end)  # not <table:table-rows>, <table:table-row-group>
+            if row is None:
+                return
+            self.open_row(row[1])
+            offset = row.end()
+            if row[1].endswith(b"/"):  # <table:table-row/>
+                self.close_row()
+            else:
+                offset = self.cells(window, offset, end)
+
+    def cells(self, window: bytes, start: int, end: int) -> int:
+        """Count the open row's cells from ``start`` and close it at its end tag: where that tag ends, or -1
+        when the row goes on past ``end`` (into the next window)."""
+        row_end = window.find(_ROW_END, start, end)
+        stop = row_end if row_end >= 0 else end
+        last = window.rfind(_CONTENT, start, stop)
+        if last >= 0:
+            cut = window.find(_CELL, last, stop)  # the next cell; the one holding the last content ends before it
+            if cut < 0:
+                cut = stop
+            self.column += _width(window, start, cut)
+            self.far = self.column
+            start = cut
+        if row_end < 0:
+            self.column += _width(window, start, end)  # later content in the row is counted from here
+            return -1
+        self.close_row()
+        return row_end + len(_ROW_END)
 
     def open_row(self, attributes: bytes) -> None:
         repeated = _ROWS_REPEATED.search(attributes)
@@ -63,65 +104,50 @@ class _Position:
         self.row += repeats
         self.repeats = None
 
-    def cells(self, part: bytes, *, whole_row: bool) -> None:
-        """Count the cells of ``part`` (complete tags of the open row); the rest of the row may follow."""
-        last = part.rfind(_CONTENT)
-        if last < 0:
-            if not whole_row:  # later content in the row is counted from here
-                self.column += _width(part)
-            return
-        cut = part.find(_CELL, last)  # the next cell; the one holding the last content ends before it
-        if cut < 0:
-            cut = len(part)
-        self.column += _width(part[:cut])
-        self.far = self.column
-        if not whole_row:
-            self.column += _width(part[cut:])
 
-
-def _width(part: bytes) -> int:
-    """How many columns the cells starting in ``part`` take, repeats counted."""
-    if b"columns-repeated" not in part:  # a roster's rows: counted in C, not one cell at a time
-        return part.count(_CELL)  # cells and covered cells (anything else of table: in a cell counts too)
+def _width(window: bytes, start: int, end: int) -> int:
+    """How many columns the cells starting in ``window[start:end]`` take, repeats counted."""
+    if window.find(b"columns-repeated", start, end) < 0:  # a roster's rows: counted in C, not one cell at a time
+        return window.count(_CELL, start, end)  # cells and covered cells (anything else of table: in a cell too)
     width = 0
-    for cell in _CELL_START.finditer(part):
+    for cell in _CELL_START.finditer(window, start, end):
         repeated = _COLUMNS_REPEATED.search(cell[1])
         width += max(int(repeated[1]), 1) if repeated else 1
     return width
 
 
-def survey_ods(archive: zipfile.ZipFile) -> SheetSurvey:
-    """Read the first table of ``content.xml`` once, a block at a time: ``rows`` is the last row holding
-    content and ``columns`` the farthest column holding content, repeats counted (0 for an empty table).
-    ``plain`` is false when one tag is too long to look at. ``KeyError``/``zipfile`` errors for a broken
-    archive."""
-    position = _Position()
+def survey_ods(archive: zipfile.ZipFile, *, block_bytes: int = BLOCK_BYTES) -> SheetSurvey:
+    """Read the first table of ``content.xml`` once, ``block_bytes`` at a time (tests choose a few bytes, to cut
+    tags at block boundaries): ``rows`` is the last row holding content and ``columns`` the farthest column
+    holding content, repeats counted (0 for an empty table). ``plain`` is false when one tag is too long to
+    look at. ``KeyError``/``zipfile`` errors for a broken archive."""
+    table = _Table()
     depth = 0  # tables open: the first, and any inside its cells (calamine's sheet ends with the first)
     with archive.open("content.xml") as content:
         carried = b""
         while True:
-            block = content.read(BLOCK_BYTES)
+            block = content.read(block_bytes)
             window = carried + block
             cut = window.rfind(b"<") if block else len(window)  # no tag is cut in two: the last one waits
             if cut < 0 or len(window) - cut > _LONGEST_TAG:
                 if len(window) > _LONGEST_TAG:  # a tag (or text) longer than any roster's: not looked into
-                    position.survey.plain = False
+                    table.survey.plain = False
                 cut = len(window)
             start = 0
             if not depth:
                 first = _TABLE_START.search(window, 0, cut)
                 if first is None:
                     if not block:
-                        return position.survey
+                        return table.survey
                     carried = window[cut:]
                     continue
                 depth, start = 1, first.end()
-            depth, cut = _close_tables(window, start, cut, depth)
-            _read(window[start:cut], position)
+            depth, end = _close_tables(window, start, cut, depth)
+            table.read(window, start, end)
             if not depth or not block:
-                if position.repeats is not None:
-                    position.close_row()
-                return position.survey
+                if table.repeats is not None:
+                    table.close_row()
+                return table.survey
             carried = window[cut:]
 
 
@@ -129,34 +155,10 @@ def _close_tables(window: bytes, start: int, cut: int, depth: int) -> tuple[int,
     """The tables still open after ``window[start:cut]``, and where the part to read ends (the first table's end)."""
     while True:
         end = window.find(_TABLE_END, start, cut)
-        depth += sum(window.count(tag, start, cut if end < 0 else end) for tag in _NESTED_STARTS)
+        depth += len(_NESTED_START.findall(window, start, cut if end < 0 else end))  # one pass, not one a spelling
         if end < 0:
             return depth, cut
         depth -= 1
         if not depth:
             return 0, end
         start = end + len(_TABLE_END)
-
-
-def _read(part: bytes, position: _Position) -> None:
-    """The rows of ``part``: complete tags, in the table, perhaps starting or ending inside a row."""
-    offset = 0
-    while True:
-        if position.repeats is not None:
-            end = part.find(_ROW_END, offset)
-            position.cells(part[offset : end if end >= 0 else len(part)], whole_row=end >= 0)
-            if end < 0:
-                return
-            position.close_row()
-            offset = end + len(_ROW_END)
-        found = part.find(b"<table:table-row", offset)
-        row = _ROW_START.match(part, found) if found >= 0 else None
-        if row is None:
-            if found < 0:
-                return
-            offset = found + 1  # <table:table-rows>, <table:table-row-group>
-            continue
-        position.open_row(row[1])
-        if row[2]:  # <table:table-row/>
-            position.close_row()
-        offset = row.end()

@@ -3,8 +3,14 @@ LibreOffice's empty repeats (to column 1024 and row 1,048,576) count for nothing
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
+from typing import Final
+from xml.etree import ElementTree
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from province_node.rosters.ods_survey import survey_ods
 from province_node.rosters.reading import fits_in_memory
@@ -76,3 +82,72 @@ def test_a_row_longer_than_a_block_is_counted_across_blocks(tmp_path: Path) -> N
     long_row = ods_row(["x" * 100] * 20_000)  # about 3 MB of XML: read a megabyte at a time
     survey = surveyed(tmp_path / "s.ods", long_row)
     assert (survey.rows, survey.columns) == (3, 20_000)
+
+
+TABLE: Final = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+CELL_TAGS: Final = (f"{TABLE}table-cell", f"{TABLE}covered-table-cell")
+# What a cell may hold: nothing, a typed value, text alone, or text that merely says "value" (which the survey
+# counts as content too, and so does the reference below).
+CELL_CONTENTS: Final = (
+    "",
+    ' office:value-type="string"><text:p>张伟</text:p>',
+    ' office:value-type="float" office:value="3"><text:p>3</text:p>',
+    ' office:value-type="date" office:date-value="2026-11-22"><text:p>2026-11-22</text:p>',
+    "><text:p>无类型</text:p>",
+    "><text:p>value</text:p>",
+)
+
+
+@st.composite
+def cells(draw: st.DrawFn) -> str:
+    """One cell or covered cell, perhaps repeated across columns (an empty one up to LibreOffice's 1024)."""
+    name = draw(st.sampled_from(["table:table-cell", "table:covered-table-cell"]))
+    repeated = draw(st.sampled_from([None, 0, 1, 2, 3, 1_000]))
+    attribute = "" if repeated is None else f' table:number-columns-repeated="{repeated}"'
+    content = draw(st.sampled_from(CELL_CONTENTS))
+    return f"<{name}{attribute}{content}</{name}>" if content else f"<{name}{attribute}/>"
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> str:
+    """One row, perhaps repeated, perhaps empty (``<table:table-row/>``), perhaps in a header or group wrapper."""
+    repeated = draw(st.sampled_from([None, 0, 1, 2, 5, 1_048_000]))
+    attributes = ' table:style-name="ro1"' + ("" if repeated is None else f' table:number-rows-repeated="{repeated}"')
+    row_cells = draw(st.lists(cells(), max_size=6))
+    if row_cells:
+        row = f"<table:table-row{attributes}>{''.join(row_cells)}</table:table-row>"
+    else:
+        row = f"<table:table-row{attributes}/>"
+    wrapper = draw(st.sampled_from([None, "table:table-header-rows", "table:table-row-group"]))
+    return f"<{wrapper}>{row}</{wrapper}>" if wrapper else row
+
+
+def archive_of(content: str) -> zipfile.ZipFile:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return zipfile.ZipFile(buffer)
+
+
+def parsed_reach(content: str) -> tuple[int, int]:
+    """How far the first table's content reaches, counted on the parsed XML, one row and cell at a time."""
+    table = next(ElementTree.fromstring(content).iter(f"{TABLE}table"))  # noqa: S314 - XML this test wrote
+    row_count = last_row = far_column = 0
+    for row in table.iter(f"{TABLE}table-row"):
+        column = 0
+        for cell in (child for child in row if child.tag in CELL_TAGS):
+            column += max(int(cell.get(f"{TABLE}number-columns-repeated", "1")), 1)
+            if any("value" in name for name in cell.attrib) or "value" in "".join(cell.itertext()):
+                far_column = max(far_column, column)
+                last_row = row_count + max(int(row.get(f"{TABLE}number-rows-repeated", "1")), 1)
+        row_count += max(int(row.get(f"{TABLE}number-rows-repeated", "1")), 1)
+    return last_row, far_column
+
+
+@given(table_rows=st.lists(rows(), max_size=8), block_bytes=st.integers(min_value=1, max_value=300))
+def test_a_table_is_surveyed_as_a_parser_counts_it_whatever_blocks_cut_its_tags(
+    table_rows: list[str], block_bytes: int
+) -> None:
+    content = ods_content([], after="".join(table_rows))
+    survey = survey_ods(archive_of(content), block_bytes=block_bytes)
+    assert (survey.rows, survey.columns) == parsed_reach(content)
