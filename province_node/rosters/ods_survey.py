@@ -14,7 +14,9 @@ counts too, which can only make the survey reach farther than calamine would.
 
 The first table is the first ``<table:table>`` of ``content.xml`` (what calamine reads as sheet 0); its
 rows, inside header-row or row-group wrappers or not, are counted in order. Tags are matched with the
-``table:`` prefix LibreOffice, WPS and Excel write, as calamine matches them.
+``table:`` prefix LibreOffice, WPS and Excel write, as calamine matches them, and end where its XML reader
+ends them (at the first ">" outside quotes). A row or cell tag that never ends is malformed XML whose rows
+cannot be told: the table is left unsurveyed (not ``plain``), as when a tag is too long to look at.
 """
 
 from __future__ import annotations
@@ -33,14 +35,21 @@ _NESTED_START: Final = re.compile(rb"<table:table[ \t\n\r>]")  # in a cell of th
 _ROW_END: Final = b"</table:table-row>"
 # A tag's attributes up to the first ">" outside quotes (ending in "/" when the tag is empty), as calamine's XML
 # reader ends a tag. Written as runs of unquoted text between quoted values, so a tag is taken in one sweep,
-# not tried a character at a time.
-_ATTRIBUTES: Final = rb"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>"""
+# not tried a character at a time. A tag with no such ">" before the end of what is read (the second group is
+# then None) is taken to that end rather than not matched: a regex failing there is tried again at the next
+# tag and scans to the same end again, so the time grew with the square (150 KB of such tags took a minute).
+_ATTRIBUTES: Final = rb"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)(?:(>)|(?:"[^"]*|'[^']*)?\Z)"""
 _ROW_START: Final = re.compile(rb"<table:table-row(?=[\s/>])" + _ATTRIBUTES)
 _CELL_START: Final = re.compile(rb"<table:(?:covered-)?table-cell(?=[\s/>])" + _ATTRIBUTES)
 _CELL: Final = b"<table:"  # in a row: a cell, or a covered cell (merged away)
 _ROWS_REPEATED: Final = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*([0-9]{1,12})""")
 _COLUMNS_REPEATED: Final = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*([0-9]{1,12})""")
 _CONTENT: Final = b"value"  # value-type=, office:value=, office:date-value= … (and, harmlessly, "value" in text)
+
+
+class _TagNeverCloses(Exception):
+    """A row or cell tag without its ">" before the table or the file ends: malformed XML, whose rows cannot
+    be told apart (in well-formed XML every tag ends before the next "<")."""
 
 
 @dataclass(slots=True)
@@ -65,6 +74,8 @@ class _Table:
             row = _ROW_START.search(window, offset, end)  # not <table:table-rows>, <table:table-row-group>
             if row is None:
                 return
+            if row[2] is None:
+                raise _TagNeverCloses
             self.open_row(row[1])
             offset = row.end()
             if row[1].endswith(b"/"):  # <table:table-row/>
@@ -111,6 +122,8 @@ def _width(window: bytes, start: int, end: int) -> int:
         return window.count(_CELL, start, end)  # cells and covered cells (anything else of table: in a cell too)
     width = 0
     for cell in _CELL_START.finditer(window, start, end):
+        if cell[2] is None:
+            raise _TagNeverCloses
         repeated = _COLUMNS_REPEATED.search(cell[1])
         width += max(int(repeated[1]), 1) if repeated else 1
     return width
@@ -120,7 +133,7 @@ def survey_ods(archive: zipfile.ZipFile, *, block_bytes: int = BLOCK_BYTES) -> S
     """Read the first table of ``content.xml`` once, ``block_bytes`` at a time (tests choose a few bytes, to cut
     tags at block boundaries): ``rows`` is the last row holding content and ``columns`` the farthest column
     holding content, repeats counted (0 for an empty table). ``plain`` is false when one tag is too long to
-    look at. ``KeyError``/``zipfile`` errors for a broken archive."""
+    look at, or a row or cell tag never ends. ``KeyError``/``zipfile`` errors for a broken archive."""
     table = _Table()
     depth = 0  # tables open: the first, and any inside its cells (calamine's sheet ends with the first)
     with archive.open("content.xml") as content:
@@ -143,7 +156,11 @@ def survey_ods(archive: zipfile.ZipFile, *, block_bytes: int = BLOCK_BYTES) -> S
                     continue
                 depth, start = 1, first.end()
             depth, end = _close_tables(window, start, cut, depth)
-            table.read(window, start, end)
+            try:
+                table.read(window, start, end)
+            except _TagNeverCloses:
+                table.survey.plain = False
+                return table.survey
             if not depth or not block:
                 if table.repeats is not None:
                     table.close_row()

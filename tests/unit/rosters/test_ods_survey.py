@@ -84,6 +84,34 @@ def test_a_row_longer_than_a_block_is_counted_across_blocks(tmp_path: Path) -> N
     assert (survey.rows, survey.columns) == (3, 20_000)
 
 
+def test_a_quoted_greater_than_sign_does_not_end_a_row_tag(tmp_path: Path) -> None:
+    row = ods_row(["汉族"]).replace(
+        "<table:table-row>", '<table:table-row table:style-name="a>b" table:number-rows-repeated="5">'
+    )
+    survey = surveyed(tmp_path / "s.ods", row)
+    assert (survey.rows, survey.columns) == (7, 2)
+
+
+def test_a_row_tag_with_a_stray_lt_is_counted_with_its_repeats_as_calamine_reads_it(tmp_path: Path) -> None:
+    row = ods_row(["汉族"]).replace("<table:table-row>", '<table:table-row table:number-rows-repeated="1048574" x<y>')
+    survey = surveyed(tmp_path / "s.ods", row)
+    assert (survey.rows, survey.columns) == (1_048_576, 2)
+
+
+# Thousands of tags that never end: when a regex failing at each of them scanned again to the end of the
+# table, each of these tests took over 20 s.
+def test_row_tags_that_never_end_leave_the_table_unsurveyed(tmp_path: Path) -> None:
+    survey = surveyed(tmp_path / "s.ods", "<table:table-row x" * 5_000)
+    assert not survey.plain
+    assert not fits_in_memory(survey)
+
+
+def test_cell_tags_that_never_end_leave_the_table_unsurveyed(tmp_path: Path) -> None:
+    cells = '<table:table-cell table:number-columns-repeated="2"/>' + "<table:table-cell x" * 5_000
+    survey = surveyed(tmp_path / "s.ods", f'<table:table-row>{cells} office:value="1"</table:table-row>')
+    assert not survey.plain
+
+
 TABLE: Final = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 CELL_TAGS: Final = (f"{TABLE}table-cell", f"{TABLE}covered-table-cell")
 # What a cell may hold: nothing, a typed value, text alone, or text that merely says "value" (which the survey
