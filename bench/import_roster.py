@@ -8,6 +8,12 @@ then 1,000,000 unless ``--skip-million``):
 - a clean member roster .xlsx of that many members of the union, unique IDs, in the hunan profile's layout
   (``province_node.synthetic.rosters``), written once into ``.data/bench/`` and reused for the same size and
   seed (a million rows take xlsxwriter minutes);
+- with ``--dirty``, a roster whose every row is refused instead, as clerks' files are: ``unit`` imports the
+  clean roster into a tenant whose union covers another unit (every row ``UNIT_NOT_FOUND``, one reason
+  repeated: the roster uploaded before its units); ``labels`` gives every row a label no code list has (学历
+  "家里蹲", a handful of reasons repeated); ``ids`` gives every row an ID number Excel kept as a number (a
+  reason of its own per row, naming the number). All-or-nothing, so nothing is written, and the error report
+  of every row is written (into a temporary folder) as ``unionfed import`` does by default;
 - ``unionfed import`` of the file into the union as a subprocess, all-or-nothing: its wall time gives rows/s
   end to end (start-up, reading, checking, writing, commit); its peak memory is the import process's
   high-water mark (``VmHWM``, sampled), the largest single process of its tree (``wait4``), and the whole
@@ -22,6 +28,7 @@ Targets of issue 4, printed beside the figures: >= 20,000 rows/s end to end for 
 < 500 MB for a 1,000,000-row file. The tenant databases are dropped at the end.
 
     .venv/bin/python bench/import_roster.py [--rows 100000] [--skip-million] [--orm-rows 2000] [--seed 2026]
+                                            [--dirty {unit,labels,ids}]
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import platform
 import secrets
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -52,6 +60,7 @@ from province_node.settings import node_settings
 from province_node.synthetic.credit_codes import ENTERPRISE, GRASSROOTS_UNION, OTHER_UNION, numbered_uscc
 from province_node.synthetic.hierarchy import Organisation, ProvinceHierarchy, Unit
 from province_node.synthetic.loading import LoadedHierarchy, load_hierarchy
+from province_node.synthetic.mistakes import Mistake
 from province_node.synthetic.rosters import roster_entries, write_member_roster
 from province_node.tenant import Tenant, open_tenant
 from unionfed.postgres import EmbeddedPostgres, with_database
@@ -64,11 +73,14 @@ TARGET_ROWS_PER_SECOND = 20_000
 TARGET_PEAK_MB = 500
 UNION_NAME = "湖南湘江基准精密制造有限公司工会"
 UNIT_NAME = "湖南湘江基准精密制造有限公司"
+# --dirty: how every row of the roster is spoilt (None: the clean roster, imported where its unit is unknown).
+DIRTY: dict[str, Mistake | None] = {"unit": None, "labels": Mistake.UNKNOWN_LABEL, "ids": Mistake.EXCEL_NUMBER}
 
 
-def bench_hierarchy(rows: int, seed: int) -> ProvinceHierarchy:
+def bench_hierarchy(rows: int, seed: int, *, unit_registered: bool = True) -> ProvinceHierarchy:
     """Root, city, and one grassroots union whose one unit employs all ``rows`` members (fixed names and codes,
-    so a roster file written for one database fits every fresh one)."""
+    so a roster file written for one database fits every fresh one); without ``unit_registered`` the union
+    covers another unit instead, so the roster's unit is found nowhere."""
 
     def union(name: str, level: str, union_type: str, region: str, kind: str, number: int) -> Organisation:
         return Organisation(
@@ -85,10 +97,10 @@ def bench_hierarchy(rows: int, seed: int) -> ProvinceHierarchy:
         )
 
     unit = Unit(
-        name=UNIT_NAME,
+        name=UNIT_NAME if unit_registered else "湖南湘江基准物流有限公司",
         nature="05",
         region="430102",
-        credit_code=numbered_uscc(ENTERPRISE, "430102", 7_000_001),
+        credit_code=numbered_uscc(ENTERPRISE, "430102", 7_000_001 if unit_registered else 7_000_005),
         address="湖南省长沙市芙蓉区五一大道 88 号",
         employee_count=rows + rows // 10,
         members=rows,
@@ -102,16 +114,20 @@ def bench_hierarchy(rows: int, seed: int) -> ProvinceHierarchy:
     return ProvinceHierarchy(province="43", seed=seed, as_of=AS_OF, members=rows, root=root)
 
 
-def roster_file(rows: int, seed: int) -> tuple[Path, float | None]:
-    """The roster of ``rows`` members, and the seconds spent writing it (``None``: reused)."""
-    path = FILES / f"roster-hunan-{rows}-seed{seed}.xlsx"
+def roster_file(rows: int, seed: int, mistake: Mistake | None = None) -> tuple[Path, float | None]:
+    """The roster of ``rows`` members (with ``mistake`` in every row, if given), and the seconds spent writing it
+    (``None``: reused)."""
+    spoilt = f"-{mistake.value}" if mistake else ""
+    path = FILES / f"roster-hunan-{rows}-seed{seed}{spoilt}.xlsx"
     if path.exists():
         return path, None
     FILES.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.stem}.writing.xlsx")
     started = time.perf_counter()
+    entries = roster_entries(bench_hierarchy(rows, seed), seed=seed)
+    kinds = (mistake,) if mistake else ()
     report = write_member_roster(
-        partial, roster_entries(bench_hierarchy(rows, seed), seed=seed), profile("hunan"), with_union=False
+        partial, entries, profile("hunan"), with_union=False, dirty=1.0 if mistake else 0.0, seed=seed, kinds=kinds
     )
     if report.rows != rows:
         raise RuntimeError(f"wrote {report.rows} rows, not {rows}")
@@ -218,11 +234,14 @@ class MemorySampler(threading.Thread):
             self.done.wait(0.1)
 
 
-def run_import(bench: Bench, database: str, path: Path, union_code: str) -> ImportRun:
-    """``unionfed import --json`` of ``path`` into the union, all-or-nothing, as a measured subprocess."""
-    out, err = path.with_suffix(".import.json"), path.with_suffix(".import.log")
+def run_import(bench: Bench, database: str, path: Path, union_code: str, *, refused: bool = False) -> ImportRun:
+    """``unionfed import --json`` of ``path`` into the union, all-or-nothing, as a measured subprocess; ``refused``:
+    rows are to be refused (exit status 1), and the error report goes to a temporary folder."""
+    named = f"{path.stem}{'.refused' if refused else ''}"
+    out, err = path.with_name(f"{named}.import.json"), path.with_name(f"{named}.import.log")
     command = [sys.executable, "-m", "unionfed", "import", "--province", "43", "--org", union_code, str(path), "--json"]
-    with out.open("w") as stdout, err.open("w") as stderr:
+    with tempfile.TemporaryDirectory() as reports, out.open("w") as stdout, err.open("w") as stderr:
+        command += ["--report", str(Path(reports) / "error-report.xlsx")]
         server_before = bench.server.cpu_seconds()
         started = time.perf_counter()
         process = subprocess.Popen(command, env=bench.environment(database), stdout=stdout, stderr=stderr)
@@ -235,7 +254,7 @@ def run_import(bench: Bench, database: str, path: Path, union_code: str) -> Impo
         sampler.join()
         time.sleep(0.2)  # the postmaster reaps the import's backends
         server_seconds = bench.server.cpu_seconds() - server_before
-    if process.returncode != 0:
+    if process.returncode != (1 if refused else 0):
         raise RuntimeError(f"unionfed import exited with {process.returncode}; see {out} and {err}")
     summary: dict[str, Any] = json.loads(out.read_text())
     import_seconds = usage.ru_utime + usage.ru_stime
@@ -272,6 +291,7 @@ def main() -> None:
     parser.add_argument("--skip-million", action="store_true", help="do not import the 1,000,000-row roster")
     parser.add_argument("--orm-rows", type=int, default=2_000, help="members registered one by one (0: skip)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--dirty", choices=sorted(DIRTY), help="a roster whose every row is refused (see above)")
     args = parser.parse_args()
 
     sizes = [args.rows] if args.skip_million or args.rows == MILLION else [args.rows, MILLION]
@@ -282,21 +302,28 @@ def main() -> None:
     bulk_rates: dict[int, float] = {}
     try:
         for rows in sizes:
-            path, written = roster_file(rows, args.seed)
+            path, written = roster_file(rows, args.seed, DIRTY[args.dirty] if args.dirty else None)
             made = "reused" if written is None else f"written in {written:.0f} s"
             print(f"roster of {rows:,} rows: {path.relative_to(REPO)} ({path.stat().st_size / 2**20:.0f} MB, {made})")
-            hierarchy = bench_hierarchy(rows, args.seed)
+            hierarchy = bench_hierarchy(rows, args.seed, unit_registered=args.dirty != "unit")
             database, tenant = bench.fresh_tenant()
             asyncio.run(prepare(tenant, hierarchy))
             union_code = str(hierarchy.root.children[0].children[0].credit_code)
-            run = run_import(bench, database, path, union_code)
+            run = run_import(bench, database, path, union_code, refused=args.dirty is not None)
             summary = run.summary
-            if summary["created"] != rows or not summary["written"]:
+            if args.dirty:
+                if summary["rejectedRows"] != rows or summary["written"]:
+                    raise RuntimeError(f"the import did not refuse every row: {summary}")
+                codes = sorted({reason["code"] for row in summary["rejections"] for reason in row["reasons"]})
+                print(f"  every row refused ({', '.join(codes)}), nothing written; error report of every row")
+            elif summary["created"] != rows or not summary["written"]:
                 raise RuntimeError(f"the import did not create every row: {summary}")
-            bulk_rates[rows] = rows / run.wall_seconds
-            target = f"target >= {TARGET_ROWS_PER_SECOND:,}" if rows <= 100_000 else "no target"
+            else:
+                bulk_rates[rows] = rows / run.wall_seconds
+            target = "refused rows: no target" if args.dirty else "no target"
+            target = f"target >= {TARGET_ROWS_PER_SECOND:,}" if rows <= 100_000 and not args.dirty else target
             print(f"  end to end (unionfed import, all-or-nothing): {run.wall_seconds:7.1f} s  "
-                  f"{bulk_rates[rows]:8,.0f} rows/s   ({target})")  # fmt: skip
+                  f"{rows / run.wall_seconds:8,.0f} rows/s   ({target})")  # fmt: skip
             print(f"  inside the import (its own timer):            {summary['seconds']:7.1f} s  "
                   f"{rows / summary['seconds']:8,.0f} rows/s")  # fmt: skip
             print(f"  peak memory: import process {run.import_hwm_mb:6.0f} MB (target < {TARGET_PEAK_MB} MB "

@@ -182,10 +182,10 @@ def import_members(
         thread.start()
         try:
             for size, chunk in prepared_chunks(context, _resolved(rows, columns, resolver, summary), request.workers):
-                for row, problems in chunk.rejected:
-                    summary.rejected.setdefault(row, []).extend(_reasons(problems))
+                for row, problems in chunk.rejected:  # after any reason the reader gave the row
+                    summary.reject(row, _reasons(problems))
                 for row, problems in chunk.warnings:
-                    summary.warnings[row] = _reasons(problems)
+                    summary.warn(row, _reasons(problems))
                 if summary.rejected:
                     writer.refused_elsewhere()
                 thread.put(chunk.accepted)
@@ -193,8 +193,8 @@ def import_members(
                     progress(size)
         finally:
             thread.close()
-        for row, reason in writer.rejected.items():
-            summary.reject(row, reason)
+        for row, reasons in writer.rejected.items():  # rows the reader and the checker let through
+            summary.reject(row, reasons)
         summary.created, summary.updated, summary.unchanged = writer.created, writer.updated, writer.unchanged
         details: dict[str, object] = {**summary.as_json(rejections_shown=0), "file": request.file_name}
         keep = not summary.rejected or request.mode is ImportMode.ACCEPT_VALID
@@ -215,9 +215,9 @@ def _resolved(
     for number, cells in rows:
         summary.rows += 1
         if errors := columns.formula_errors(cells):  # its other checks would only echo the missing value
-            summary.rejected[number] = errors
+            summary.reject(number, errors)
             continue
         union, unit, problems = resolver.resolve(cells)
         if problems:
-            summary.rejected[number] = problems
+            summary.reject(number, problems)
         yield number, cells, union, unit

@@ -36,7 +36,7 @@ from province_node.exchange_link.claims import ChunkClaims
 from province_node.exchange_link.client import ClaimOutcome
 from province_node.exchange_link.release import hold_import_claims
 from province_node.rosters.member_rows import STAGING_COLUMNS, StagedMember
-from province_node.rosters.outcome import ROW_MESSAGES, ImportMode, RowProblemCode, RowReason
+from province_node.rosters.outcome import ROW_MESSAGES, ImportMode, RowProblemCode, RowReason, RowReasons
 from province_node.rosters.uploader import ROLLED_BACK, AccountNow, uploader_as_now
 from province_node.security.personal_data import PersonalDataCipher
 from province_node.services.organisations import HIERARCHY_LOCK
@@ -155,7 +155,7 @@ class MemberWriter:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: dict[int, RowReason] = field(default_factory=dict)
+    rejected: RowReasons = field(default_factory=RowReasons)  # a million rows refused stay small (outcome.py)
     timings: dict[str, float] = field(default_factory=dict)  # seconds spent per step, for the log
     _seen: dict[int, int] = field(default_factory=dict)  # 64-bit token prefix -> first row with it
     _regions: dict[int, str] = field(default_factory=dict)
@@ -187,9 +187,8 @@ class MemberWriter:
 
     def _refuse(self, row: int, code: RowProblemCode, detail: object) -> None:
         field_name = "idNumber"
-        self.rejected[row] = RowReason(
-            field=field_name, code=code.value, message=ROW_MESSAGES[code].format(detail=detail)
-        )
+        reason = RowReason(field=field_name, code=code.value, message=ROW_MESSAGES[code].format(detail=detail))
+        self.rejected.add(row, (reason,))
 
     @contextlib.contextmanager
     def _timed(self, step: str) -> Iterator[None]:

@@ -122,7 +122,7 @@ async def import_organisations(
     for number, cells in rows:
         summary.rows += 1
         if errors := columns.formula_errors(cells):
-            summary.rejected[number] = errors
+            summary.reject(number, errors)
             continue
         record: dict[str, Any] = columns.record(cells)
         prefix = "union."
@@ -132,7 +132,7 @@ async def import_organisations(
                 prefix = "unit."
                 _, unit_outcome = await _unit(uow, union, _part(record, "unit."), request.issue_temporary_codes)
         except DomainError as error:
-            summary.rejected[number] = _reasons(error, prefix)
+            summary.reject(number, _reasons(error, prefix))
             continue
         outcome = (
             "created"

@@ -157,8 +157,8 @@ def _print_summary(summary: ImportSummary) -> None:
     print(f"{summary.rows} 行：{counts}，{problems}；{verb}；用时 {summary.seconds:.1f} 秒")
     if summary.ignored_columns:
         print(f"已忽略的列：{'、'.join(summary.ignored_columns)}")
-    for row in sorted(summary.rejected)[:20]:
-        print(f"  第 {row} 行：" + "；".join(reason.message for reason in summary.rejected[row]))
+    for row, reasons in summary.first_rejected(20):  # not every row sorted: a refused file may have a million
+        print(f"  第 {row} 行：" + "；".join(reason.message for reason in reasons))
     if len(summary.rejected) > 20:
         print(f"  …… 共 {len(summary.rejected)} 行有误")
     if summary.report:
