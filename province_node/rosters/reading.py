@@ -252,7 +252,11 @@ def _check_held(
     ``sheets`` are what it holds at once, each named as the clerk knows it. Each sheet must fit
     (``fits_in_memory``), and all of them together within ``cells_allowed`` cells."""
     if not all(survey.plain for _, survey in sheets):
-        raise _refuse("FILE_CORRUPT", "文件中有异常巨大的内容，无法读取；请用 Excel、WPS 或 LibreOffice 重新保存后上传")
+        raise _refuse(  # a tag too long to look at or never ended (.ods), a DIMENSIONS past any sheet (.xls)
+            "FILE_CORRUPT",
+            "文件的结构有异常（超长或没有结束的标记，或超出表格上限的范围声明），无法读取；"
+            "请用 Excel、WPS 或 LibreOffice 重新保存后上传",
+        )
     if not sheets:
         return
     name, widest = max(sheets, key=lambda sheet: sheet[1].cells)
