@@ -6,7 +6,7 @@ is decompressed. Sheets are read with python-calamine (fast, but it holds a shee
 to its farthest cell: about 1 GB for a million rows, and an abort for a stray cell at XFD1048576). So an
 ``.xlsx`` sheet is surveyed first (``sheet_survey``: one streamed pass over its XML); one that reaches past
 ``STREAMED_ABOVE_ROWS`` rows or ``GRID_CELLS_IN_MEMORY`` cells, or whose cells are not all where their
-references say, is streamed with openpyxl's read-only mode instead (slower, flat memory). An ``.ods`` is
+references say, is streamed instead (``streamed_sheet``: slower, flat memory). An ``.ods`` is
 surveyed the same way (``ods_survey``: repeated rows and cells counted when they hold content) and refused
 past those bounds, since nothing can stream it: LibreOffice saves a column filled to the bottom of the
 sheet as one row repeated a million times. An ``.xls`` is surveyed too (``xls_survey``: its records walked
@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Final
 
 import python_calamine as calamine
-from openpyxl import load_workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from province_node.rosters.ods_survey import survey_ods
-from province_node.rosters.sheet_survey import ERROR_CELLS_KEPT, SheetSurvey, first_sheet, survey_sheet
+from province_node.rosters.sheet_survey import ERROR_CELLS_KEPT, SheetSurvey, survey_sheet
+from province_node.rosters.streamed_sheet import BrokenSheet, streamed_rows
 from province_node.rosters.xls_survey import BrokenWorkbook, survey_xls
+from province_node.rosters.xlsx_parts import first_sheet
 
 MAX_UNCOMPRESSED_BYTES: Final = 2 * 1024**3
 MAX_COMPRESSION_RATIO: Final = 200  # ordinary sheets compress 5-20x; zip bombs, thousands
@@ -328,30 +328,22 @@ def _csv_rows(path: Path) -> Iterator[Sequence[object]]:
 
 
 def _streamed_rows(path: Path) -> Iterator[Sequence[object]]:
-    """A big or oddly written ``.xlsx`` sheet, row by row, without holding it in memory (openpyxl read-only).
+    """A big or oddly written ``.xlsx`` sheet, row by row, without holding it in memory (``streamed_sheet``).
 
     Its ``<dimension>`` is ignored (it may lie either way): rows are read to the sheet's end, each as wide
     as its own cells.
     """
-    with path.open("rb") as file:  # closed here whatever openpyxl leaves open when the sheet breaks
-        try:
-            workbook = load_workbook(file, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a broken archive: all mean the same here
-            raise _refuse("FILE_CORRUPT", f"文件已损坏或不是有效的 xlsx 表格，无法读取：{exc}") from exc
-        try:
-            sheet = workbook.worksheets[0]
-            if isinstance(sheet, ReadOnlyWorksheet):
-                sheet.reset_dimensions()
-            for row in sheet.iter_rows(values_only=True):
-                yield ["" if cell is None else _date_of(cell) for cell in row]
-        except Exception as exc:  # a broken sheet shows only while it is read: XML, zip and value errors alike
-            raise _refuse("FILE_CORRUPT", "文件已损坏或不是有效的 xlsx 表格，读取到中途出错；请重新保存后上传") from exc
-        finally:
-            workbook.close()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for row in streamed_rows(archive, max_columns=MAX_COLUMNS):
+                yield [_date_of(cell) for cell in row]
+    except (BrokenSheet, zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+        # a broken sheet shows only while it is read: XML, zip and value errors alike
+        raise _refuse("FILE_CORRUPT", "文件已损坏或不是有效的 xlsx 表格，读取到中途出错；请重新保存后上传") from exc
 
 
 def _date_of(cell: object) -> object:
-    # openpyxl gives date cells as midnight datetimes; calamine as dates: keep one shape for what follows.
+    # A date cell is read as a datetime at midnight; calamine gives a date: keep one shape for what follows.
     if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
         return cell.date()
     return cell

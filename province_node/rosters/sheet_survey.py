@@ -12,17 +12,17 @@ them (``<c r="…"`` and ``<row r="…"``, no namespace prefix): then its refere
 Anything else (a cell without a reference counts its position from its neighbours) is not plain, and the
 caller streams it instead of trusting a grid size.
 
-The first sheet is the first ``<sheet>`` of ``xl/workbook.xml`` (what calamine and openpyxl read as sheet
-0), found through the workbook's relationships, not by the part's name.
+The first sheet is the first ``<sheet>`` of ``xl/workbook.xml`` (``xlsx_parts.first_sheet``).
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Final
+
+from province_node.rosters.xlsx_parts import first_sheet
 
 BLOCK_BYTES: Final = 1 << 20  # decompressed and looked at a block at a time
 _CELL_REF: Final = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"')
@@ -56,9 +56,6 @@ _ERROR_CELL: Final = re.compile(rb"<(?:\w+:)?c\b([^>]*\bt=[\"']e[\"'][^>]*)>(.*?
 _ATTRIBUTE_R: Final = re.compile(rb"\br\s*=\s*[\"']([A-Z]{1,3}[0-9]{1,7})[\"']")
 _VALUE: Final = re.compile(rb"<(?:\w+:)?v>([^<]{1,32})</(?:\w+:)?v>")
 ERROR_CELLS_KEPT: Final = 10_000  # more than this many formula errors: the first ones are enough to say so
-_SHEET: Final = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=[\"']([^\"']+)[\"']")
-_RELATIONSHIP: Final = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-_ATTRIBUTE: Final = re.compile(rb"\b(Id|Target)=[\"']([^\"']+)[\"']")
 
 
 def column_index(letters: str) -> int:
@@ -94,27 +91,6 @@ class SheetSurvey:
             column, rest = divmod(column - 1, 26)
             letters = chr(65 + rest) + letters
         return f"{letters}{self.rows}"
-
-
-def first_sheet(archive: zipfile.ZipFile) -> str:
-    """The part of the workbook's first sheet (``xl/worksheets/sheet1.xml`` when nothing says otherwise)."""
-    names = set(archive.namelist())
-    try:
-        workbook = archive.read("xl/workbook.xml")[: 1 << 20]
-        relationships = archive.read("xl/_rels/workbook.xml.rels")[: 1 << 20]
-    except KeyError:
-        workbook = relationships = b""
-    sheet = _SHEET.search(workbook)
-    if sheet is not None:
-        for tag in _RELATIONSHIP.findall(relationships):
-            attributes = dict(_ATTRIBUTE.findall(tag))
-            if attributes.get(b"Id") == sheet[1] and b"Target" in attributes:
-                target = attributes[b"Target"].decode("utf-8", errors="replace")
-                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-                if part in names:
-                    return part
-    sheets = sorted(name for name in names if name.startswith("xl/worksheets/sheet"))
-    return sheets[0] if sheets else "xl/worksheets/sheet1.xml"
 
 
 def survey_sheet(archive: zipfile.ZipFile) -> SheetSurvey:

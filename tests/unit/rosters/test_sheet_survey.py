@@ -6,7 +6,8 @@ import zipfile
 from pathlib import Path
 
 from province_node.rosters.reading import fits_in_memory
-from province_node.rosters.sheet_survey import SHORT_REACH, SheetSurvey, first_sheet, survey_sheet
+from province_node.rosters.sheet_survey import SHORT_REACH, SheetSurvey, survey_sheet
+from province_node.rosters.xlsx_parts import first_sheet
 from tests.roster_files import SHEET_START, inline_row, workbook_parts, write_xlsx_parts
 
 
