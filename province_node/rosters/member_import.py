@@ -4,7 +4,8 @@
     worker processes: check person fields, tokenise, seal ◄─────────────────┘
     writer thread: in-file duplicates, existing members, COPY + INSERT ... SELECT, in one transaction
 
-The three run side by side, so reading, checking and writing overlap on both cores and the database.
+The three run side by side, so reading, checking and writing overlap on both cores and the database. (A
+sheet too big for calamine is parsed in a process of its own, ``reading_process``, and read from there.)
 One transaction holds every write: killed at any point, the import leaves the database as it was; a
 dry run or a refused all-or-nothing import rolls back. Rejected rows are collected with their reasons,
 and an error report (the original rows with the reasons added) is written from a second pass over the

@@ -6,7 +6,8 @@ is decompressed. Sheets are read with python-calamine (fast, but it holds a shee
 to its farthest cell: about 1 GB for a million rows, and an abort for a stray cell at XFD1048576). So an
 ``.xlsx`` sheet is surveyed first (``sheet_survey``: one streamed pass over its XML); one that reaches past
 ``STREAMED_ABOVE_ROWS`` rows or ``GRID_CELLS_IN_MEMORY`` cells, or whose cells are not all where their
-references say, is streamed instead (``streamed_sheet``: slower, flat memory). An ``.ods`` is
+references say, is streamed instead (``streamed_sheet``: slower, flat memory), in a process of its own
+(``reading_process``). An ``.ods`` is
 surveyed the same way (``ods_survey``: repeated rows and cells counted when they hold content) and refused
 past those bounds, since nothing can stream it: LibreOffice saves a column filled to the bottom of the
 sheet as one row repeated a million times. An ``.xls`` is surveyed too (``xls_survey``: its records walked
@@ -38,6 +39,7 @@ from typing import Final
 import python_calamine as calamine
 
 from province_node.rosters.ods_survey import survey_ods
+from province_node.rosters.reading_process import rows_read_apart
 from province_node.rosters.sheet_survey import ERROR_CELLS_KEPT, SheetSurvey, survey_sheet
 from province_node.rosters.streamed_sheet import BrokenSheet, streamed_rows
 from province_node.rosters.xls_survey import BrokenWorkbook, survey_xls
@@ -79,6 +81,9 @@ class SpreadsheetError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+    def __reduce__(self) -> tuple[type[SpreadsheetError], tuple[str, str]]:
+        return SpreadsheetError, (self.code, self.message)  # raised by a reading process (``reading_process``)
 
 
 def _refuse(code: str, message: str) -> SpreadsheetError:
@@ -362,7 +367,7 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         survey = _survey(path)
         for (row, column), text in survey.error_cells.items():
             errors.setdefault(row, []).append((column, text))
-        rows = _calamine_rows(path, kind) if fits_in_memory(survey) else _streamed_rows(path)
+        rows = _calamine_rows(path, kind) if fits_in_memory(survey) else rows_read_apart(_streamed_rows, path)
     else:
         if kind is FileKind.ODS:
             _check_ods_size(path)
