@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Any, Final, TypeVar
@@ -26,7 +26,7 @@ Source = TypeVar("Source")
 Row = TypeVar("Row")
 
 
-def rows_read_apart(read: Callable[[Source], Iterable[Row]], source: Source) -> Iterator[Row]:
+def rows_read_apart(read: Callable[[Source], Iterable[Row]], source: Source) -> Generator[Row]:
     """The rows ``read(source)`` gives, read in a spawned process; ``read`` must be a module-level function
     and what it raises must pickle."""
     context = multiprocessing.get_context("spawn")
