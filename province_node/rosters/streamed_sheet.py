@@ -33,6 +33,9 @@ from province_node.rosters.xlsx_parts import counts_from_1904, first_sheet, rela
 
 BLOCK_BYTES: Final = 1 << 16  # decompressed and parsed a block at a time
 MAX_ROWS: Final = 1_048_576  # the last row of an Excel sheet: a row numbered past it is not a row
+# A row (or a shared string) is held whole until it ends: one of more elements than this is refused rather
+# than built (~100 MB). Excel's widest row is 16,384 cells of a few elements each.
+MAX_ELEMENTS_HELD: Final = 1_000_000
 _DIGITS: Final = "0123456789"
 _COLUMN_LETTERS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
@@ -91,6 +94,7 @@ def _rows(sheet: IO[bytes], workbook: _Workbook, max_columns: int) -> Iterator[l
     tags: _Tags | None = None
     sheet_data: Element | None = None
     number = 0  # the number of the last row given
+    elements = 0  # started since the last row ended: what is held until the next one ends
     while True:
         block = sheet.read(BLOCK_BYTES)
         if block:
@@ -99,10 +103,13 @@ def _rows(sheet: IO[bytes], workbook: _Workbook, max_columns: int) -> Iterator[l
             parser.close()
         for event, element in cast("Iterator[tuple[str, Element]]", parser.read_events()):
             if event == "start":
+                elements += 1
                 if tags is None:
                     tags = _Tags.of(element.tag)
                 elif element.tag == tags.sheet_data:
                     sheet_data = element
+                elif elements > MAX_ELEMENTS_HELD:
+                    raise BrokenSheet(f"a row of more than {MAX_ELEMENTS_HELD} elements")
                 continue
             if tags is None or element.tag != tags.row:
                 continue
@@ -116,6 +123,7 @@ def _rows(sheet: IO[bytes], workbook: _Workbook, max_columns: int) -> Iterator[l
             yield _cells(element, tags, workbook, max_columns)
             if sheet_data is not None:
                 sheet_data.clear()
+            elements = 0
         if not block:
             return
 
@@ -206,12 +214,19 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     strings: list[str] = []
     with archive.open(part) as source:
         tags: _Tags | None = None
+        table = Element("sst")  # the root, emptied after every item like ``sheetData``
+        elements = 0  # started since the last item ended
         for event, element in iterparse(source, events=("start", "end")):  # noqa: S314 - see the module's end
             if tags is None:
-                tags = _Tags.of(element.tag)
-            elif event == "end" and element.tag == tags.string_item:
+                tags, table = _Tags.of(element.tag), element
+            elif event == "start":
+                elements += 1
+                if elements > MAX_ELEMENTS_HELD:
+                    raise BrokenSheet(f"a shared string of more than {MAX_ELEMENTS_HELD} elements")
+            elif element.tag == tags.string_item:
                 strings.append(_text(element, tags))
-                element.clear()
+                table.clear()
+                elements = 0
     return strings
 
 

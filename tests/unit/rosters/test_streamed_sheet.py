@@ -13,6 +13,7 @@ import pytest
 import python_calamine as calamine
 import xlsxwriter
 
+from province_node.rosters import streamed_sheet
 from province_node.rosters.streamed_sheet import BrokenSheet, streamed_rows
 from tests.roster_files import SHEET_START, inline_row, workbook_parts, write_xlsx_parts
 
@@ -172,3 +173,21 @@ def test_the_shared_strings_and_styles_are_found_through_the_relationships(tmp_p
     assert streamed(sheet_file(tmp_path / "s.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', parts=parts)) == [
         ["姓名"]
     ]
+
+
+def test_a_row_too_big_to_hold_is_refused_not_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streamed_sheet, "MAX_ELEMENTS_HELD", 1_000)
+    assert streamed(sheet_file(tmp_path / "fits.xlsx", "<row>" + "<c/>" * 900 + "</row>")) == [[""] * MAX_COLUMNS]
+    with pytest.raises(BrokenSheet, match="more than 1000 elements"):
+        streamed(sheet_file(tmp_path / "s.xlsx", "<row>" + "<c/>" * 1_001 + "</row>"))
+
+
+def test_a_shared_string_too_big_to_hold_is_refused_not_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streamed_sheet, "MAX_ELEMENTS_HELD", 1_000)
+    parts = workbook_parts()
+    runs = "<r><t>工</t></r>" * 600  # two elements a run
+    parts["xl/sharedStrings.xml"] = (
+        f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>姓名</t></si><si>{runs}</si></sst>'
+    ).encode()
+    with pytest.raises(BrokenSheet, match="shared string of more than 1000"):
+        streamed(sheet_file(tmp_path / "s.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', parts=parts))
