@@ -1,18 +1,18 @@
 """Reading an uploaded spreadsheet safely: what the file really is, then its rows, one at a time.
 
 The file's content decides its kind, never its name: a renamed ``.exe`` or PDF is refused, an encrypted
-workbook is recognised as such, and ``.xlsx``/``.ods`` archives are checked for zip bombs before anything
-is decompressed. Sheets are read with python-calamine (fast, but it holds a sheet as a grid from its first
-to its farthest cell: about 1 GB for a million rows, and an abort for a stray cell at XFD1048576). So an
-``.xlsx`` sheet is surveyed first (``sheet_survey``: one streamed pass over its XML); one that reaches past
+workbook is recognised as such, and ``.xlsx``/``.ods`` archives are checked for zip bombs before anything is
+decompressed. Sheets are read with python-calamine (fast, but it holds a sheet as a grid from its first to its
+farthest cell: about 1 GB for a million rows, and an abort for a stray cell at XFD1048576). So an ``.xlsx``
+sheet is surveyed first (``sheet_survey``: one streamed pass over its XML); one that reaches past
 ``STREAMED_ABOVE_ROWS`` rows or ``GRID_CELLS_IN_MEMORY`` cells, or whose cells are not all where their
 references say, is streamed instead (``streamed_sheet``: slower, flat memory), in a process of its own
-(``reading_process``). An ``.ods`` is
-surveyed the same way (``ods_survey``: repeated rows and cells counted when they hold content) and refused
-past those bounds, since nothing can stream it: LibreOffice saves a column filled to the bottom of the
-sheet as one row repeated a million times. An ``.xls`` is surveyed too (``xls_survey``: its records walked
-with olefile's help) and refused past those bounds, every sheet counted, since calamine holds them all as
-soon as it opens the file; a record calamine trips over (a Rust panic) is a corrupt file, not a traceback.
+(``reading_process``). An ``.ods`` is surveyed the same way (``ods_survey``: repeated rows and cells counted
+when they hold content) and refused past those bounds, since nothing can stream it: LibreOffice saves a column
+filled to the bottom of the sheet as one row repeated a million times. An ``.xls`` is surveyed too
+(``xls_survey``: its records walked with olefile's help) and refused past those bounds, every sheet counted,
+since calamine holds them all as soon as it opens the file; a record calamine trips over (a Rust panic) is a
+corrupt file, not a traceback.
 CSV in UTF-8 (with or without BOM) or GB18030 is read with the standard library.
 
 A formula is read as the value Excel or WPS saved with it; a sheet whose formulas have no saved values
@@ -54,6 +54,12 @@ GRID_CELLS_IN_MEMORY: Final = STREAMED_ABOVE_ROWS * 32  # calamine takes 32 byte
 # calamine holds an .xls sheet twice (it copies sheet 0 as it reads it; formulas add a grid of their text):
 # at the full bound 400-546 MB. Half still takes the largest .xls roster, 65,535 rows of 48 columns.
 XLS_CELLS_IN_MEMORY: Final = GRID_CELLS_IN_MEMORY // 2
+# What reading a part of a broken archive raises: zipfile's own errors, a missing part (KeyError), a truncated
+# stream, bad deflate data, an entry encrypted with a zip password (RuntimeError) or compressed by a method
+# zipfile lacks (NotImplementedError). Each is a file to save again, not a fault of the node.
+_ARCHIVE_ERRORS: Final = (
+    zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError
+)  # fmt: skip
 _OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP: Final = b"PK\x03\x04"
 _ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -121,7 +127,7 @@ def sniff(path: Path) -> FileKind:
             names = set(archive.namelist())
             if "xl/workbook.xml" in names:
                 return FileKind.XLSX
-            if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIMETYPE:
+            if "mimetype" in names and _ods_mimetype(archive):
                 return FileKind.ODS
         raise _refuse("FILE_TYPE", "这是一个压缩包，不是 Excel 或 WPS 表格文件")
     if head.startswith(_OLE2):
@@ -135,6 +141,15 @@ def sniff(path: Path) -> FileKind:
     if _text_encoding(head) is None:
         raise _refuse("FILE_TYPE", "无法识别的文件类型；请上传 .xlsx、.xls、.ods 或 .csv 文件")
     return FileKind.CSV
+
+
+def _ods_mimetype(archive: zipfile.ZipFile) -> bool:
+    """Whether the archive's ``mimetype`` entry names an OpenDocument spreadsheet."""
+    try:
+        with archive.open("mimetype") as entry:  # its first bytes only, however big the entry claims to be
+            return entry.read(len(_ODS_MIMETYPE) + 64).strip() == _ODS_MIMETYPE
+    except _ARCHIVE_ERRORS as exc:
+        raise _refuse("FILE_CORRUPT", "文件已损坏，无法作为表格打开；请重新保存后上传") from exc
 
 
 def _ole_directory(path: Path) -> bytes:
@@ -200,7 +215,7 @@ def _survey(path: Path) -> SheetSurvey:
     try:
         with zipfile.ZipFile(path) as archive:
             survey = survey_sheet(archive)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+    except _ARCHIVE_ERRORS as exc:
         raise _unsurveyable(FileKind.XLSX) from exc
     if survey.uncalculated_formulas:
         raise _refuse(
@@ -229,7 +244,7 @@ def _check_ods_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             survey = survey_ods(archive)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+    except _ARCHIVE_ERRORS as exc:
         raise _unsurveyable(FileKind.ODS) from exc
     _check_held(FileKind.ODS, [("第一个工作表", survey)])
 
@@ -342,7 +357,7 @@ def _streamed_rows(path: Path) -> Iterator[Sequence[object]]:
         with zipfile.ZipFile(path) as archive:
             for row in streamed_rows(archive, max_columns=MAX_COLUMNS):
                 yield [_date_of(cell) for cell in row]
-    except (BrokenSheet, zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
+    except (BrokenSheet, *_ARCHIVE_ERRORS) as exc:
         # a broken sheet shows only while it is read: XML, zip and value errors alike
         raise _refuse("FILE_CORRUPT", "文件已损坏或不是有效的 xlsx 表格，读取到中途出错；请重新保存后上传") from exc
 
@@ -387,7 +402,7 @@ def row_count_hint(path: Path) -> int | None:
         try:
             with zipfile.ZipFile(path) as archive, archive.open(first_sheet(archive)) as sheet:
                 head = sheet.read(2048).decode("utf-8", errors="ignore")
-        except (zipfile.BadZipFile, KeyError, OSError, EOFError):  # the reader says what is wrong with the file
+        except _ARCHIVE_ERRORS:  # the reader says what is wrong with the file
             return None
         marker = head.find('<dimension ref="')
         if marker >= 0:

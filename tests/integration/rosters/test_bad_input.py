@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import struct
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -124,7 +125,44 @@ def missing_columns(path: Path) -> Path:
     )
 
 
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def with_entry_header(path: Path, entry: str, *, flags: int = 0, method: int | None = None) -> Path:
+    """``path`` with ``entry``'s local and central headers changed: ``flags`` set (1: encrypted with a zip
+    password), its compression ``method`` replaced (9: Deflate64, which zipfile cannot inflate)."""
+    data, name = bytearray(path.read_bytes()), entry.encode()
+    # (signature, offset of the flags, offset of the name length, offset of the name) of each kind of header
+    for signature, at_flags, at_length, at_name in ((b"PK\x03\x04", 6, 26, 30), (b"PK\x01\x02", 8, 28, 46)):
+        start = data.find(signature)
+        while start >= 0:
+            length = struct.unpack_from("<H", data, start + at_length)[0]
+            if data[start + at_name : start + at_name + length] == name:
+                (before,) = struct.unpack_from("<H", data, start + at_flags)
+                struct.pack_into("<H", data, start + at_flags, before | flags)
+                if method is not None:
+                    struct.pack_into("<H", data, start + at_flags + 2, method)
+            start = data.find(signature, start + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def zip_encrypted_sheet(path: Path) -> Path:
+    return with_entry_header(write_sheet(path, [["姓名", "手机号码"], ["张伟", "13800138000"]]), SHEET_PART, flags=1)
+
+
+def deflate64_sheet(path: Path) -> Path:
+    return with_entry_header(write_sheet(path, [["姓名", "手机号码"], ["张伟", "13800138000"]]), SHEET_PART, method=9)
+
+
+def zip_encrypted_ods_mimetype(path: Path) -> Path:
+    return with_entry_header(write_sheet(path, [["姓名", "手机号码"], ["张伟", "13800138000"]]), "mimetype", flags=1)
+
+
 REFUSED: dict[str, tuple[str, Callable[[Path], Path], str]] = {
+    "a workbook whose sheet is encrypted with a zip password": ("roster.xlsx", zip_encrypted_sheet, "FILE_CORRUPT"),
+    "a workbook whose sheet zipfile cannot inflate": ("roster.xlsx", deflate64_sheet, "FILE_CORRUPT"),
+    "an .ods whose mimetype is encrypted": ("roster.ods", zip_encrypted_ods_mimetype, "FILE_CORRUPT"),
     "a program renamed to .xlsx": ("roster.xlsx", program, "FILE_TYPE"),
     "a PDF": ("roster.pdf", pdf, "FILE_TYPE"),
     "a picture named .xlsx": ("roster.xlsx", picture, "FILE_TYPE"),
