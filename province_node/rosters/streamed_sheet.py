@@ -33,8 +33,8 @@ from province_node.rosters.xlsx_parts import counts_from_1904, first_sheet, rela
 
 BLOCK_BYTES: Final = 1 << 16  # decompressed and parsed a block at a time
 MAX_ROWS: Final = 1_048_576  # the last row of an Excel sheet: a row numbered past it is not a row
-# A row (or a shared string) is held whole until it ends: one of more elements than this is refused rather
-# than built (~100 MB). Excel's widest row is 16,384 cells of a few elements each.
+# A row (or a shared string, or the styles) is held whole until it ends: one of more elements than this is
+# refused rather than built (~100 MB). Excel's widest row is 16,384 cells of a few elements each.
 MAX_ELEMENTS_HELD: Final = 1_000_000
 _DIGITS: Final = "0123456789"
 _COLUMN_LETTERS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -123,6 +123,8 @@ def _rows(sheet: IO[bytes], workbook: _Workbook, max_columns: int) -> Iterator[l
             yield _cells(element, tags, workbook, max_columns)
             if sheet_data is not None:
                 sheet_data.clear()
+            else:  # rows outside any ``sheetData``: emptied one by one (at most a million emptied rows stay)
+                element.clear()
             elements = 0
         if not block:
             return
@@ -239,8 +241,12 @@ def _number_styles(archive: zipfile.ZipFile) -> tuple[frozenset[int], frozenset[
         formats: dict[int, str] = dict(BUILTIN_FORMATS)
         styles: list[int] = []  # the number format of each cell style, in order
         in_cell_styles = False
+        elements = 0  # all of them are held: the styles of a real workbook are a few thousand
         for event, element in iterparse(source, events=("start", "end")):  # noqa: S314 - see the module's end
             name = element.tag.rpartition("}")[2]
+            elements += event == "start"
+            if elements > MAX_ELEMENTS_HELD:
+                raise BrokenSheet(f"styles of more than {MAX_ELEMENTS_HELD} elements")
             if name == "cellXfs":
                 in_cell_styles = event == "start"
             elif event == "end" and name == "numFmt":

@@ -191,3 +191,21 @@ def test_a_shared_string_too_big_to_hold_is_refused_not_built(tmp_path: Path, mo
     ).encode()
     with pytest.raises(BrokenSheet, match="shared string of more than 1000"):
         streamed(sheet_file(tmp_path / "s.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', parts=parts))
+
+
+def test_rows_outside_any_sheet_data_are_still_read_one_by_one(tmp_path: Path) -> None:
+    xml = f"{SHEET_START}{inline_row(1, ['姓名'])}{inline_row(2, ['张伟'])}</worksheet>"
+    path = write_xlsx_parts(tmp_path / "s.xlsx", xml.encode())
+    assert streamed(path) == [["姓名"], ["张伟"]]
+
+
+def test_styles_too_big_to_hold_are_refused_not_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streamed_sheet, "MAX_ELEMENTS_HELD", 1_000)
+    parts = workbook_parts()
+    parts["xl/styles.xml"] = (
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>'
+        + '<xf numFmtId="14"/>' * 1_001
+        + "</cellXfs></styleSheet>"
+    ).encode()
+    with pytest.raises(BrokenSheet, match="styles of more than 1000"):
+        streamed(sheet_file(tmp_path / "s.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>', parts=parts))
