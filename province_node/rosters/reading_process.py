@@ -11,6 +11,7 @@ rows are not wanted any more, and its failures are raised where the rows are rea
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 from collections.abc import Callable, Generator, Iterable
 from multiprocessing.process import BaseProcess
@@ -60,16 +61,29 @@ def _next_message(batches: Queue[tuple[str, Any]], reader: BaseProcess) -> tuple
 
 def _send_rows(read: Callable[[Source], Iterable[Row]], source: Source, batches: Queue[tuple[str, Any]]) -> None:
     """The reading process: the rows in batches, then the end or what went wrong."""
+    importer = os.getppid()
     batch: list[Row] = []
     try:
         for row in read(source):
             batch.append(row)
             if len(batch) == BATCH_ROWS:
-                batches.put((_ROWS, batch))
+                _hand_over(batches, (_ROWS, batch), importer)
                 batch = []
     except Exception as exc:  # raised in the import process, after the rows read before it
-        batches.put((_ROWS, batch))
-        batches.put((_FAILED, exc))
+        _hand_over(batches, (_ROWS, batch), importer)
+        _hand_over(batches, (_FAILED, exc), importer)
         return
-    batches.put((_ROWS, batch))
-    batches.put((_END, None))
+    _hand_over(batches, (_ROWS, batch), importer)
+    _hand_over(batches, (_END, None), importer)
+
+
+def _hand_over(batches: Queue[tuple[str, Any]], message: tuple[str, Any], importer: int) -> None:
+    """Queue ``message``, waiting while the queue is full, unless the import process is gone (killed: nobody
+    will read, and nobody would stop this process)."""
+    while True:
+        try:
+            batches.put(message, timeout=_POLL_SECONDS)
+            return
+        except queue.Full:
+            if os.getppid() != importer:
+                os._exit(1)

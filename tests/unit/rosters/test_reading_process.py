@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from itertools import islice
+from pathlib import Path
 
 import pytest
 
 from province_node.rosters.reading import SpreadsheetError
 from province_node.rosters.reading_process import BATCH_ROWS, rows_read_apart
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def numbered_rows(count: int) -> Iterator[list[object]]:
@@ -53,3 +60,35 @@ def test_the_reading_process_stops_when_the_rows_are_not_wanted_any_more() -> No
     assert next(rows) == [1, "张1"]
     rows.close()
     assert multiprocessing.active_children() == []
+
+
+KILLED_IMPORT = """
+import multiprocessing, time
+from province_node.rosters.reading_process import rows_read_apart
+from tests.unit.rosters.test_reading_process import numbered_rows
+rows = rows_read_apart(numbered_rows, 10_000_000)
+next(rows)
+print(multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(120)
+"""
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (an exited one nobody has reaped yet is not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_a_reading_process_whose_import_was_killed_ends_by_itself() -> None:
+    command = [sys.executable, "-c", KILLED_IMPORT]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, cwd=REPO, text=True) as importer:
+        assert importer.stdout is not None
+        reader = int(importer.stdout.readline())
+        importer.send_signal(signal.SIGKILL)
+    deadline = time.monotonic() + 60  # against a hang only: the reader notices within a second or two
+    while running(reader) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not running(reader)
