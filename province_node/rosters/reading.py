@@ -38,6 +38,7 @@ from typing import Final
 
 import python_calamine as calamine
 
+from province_node.rosters.cell_error import CellError
 from province_node.rosters.ods_survey import survey_ods
 from province_node.rosters.reading_process import rows_read_apart
 from province_node.rosters.sheet_survey import ERROR_CELLS_KEPT, SheetSurvey, survey_sheet
@@ -72,12 +73,6 @@ class FileKind(StrEnum):
     XLS = "xls"
     ODS = "ods"
     CSV = "csv"
-
-
-class CellError(str):
-    """A cell holding a formula's error (``#N/A``, ``#REF!``…), not a value; it reads as that text."""
-
-    __slots__ = ()
 
 
 class SpreadsheetError(Exception):

@@ -11,7 +11,8 @@ elements (~80 µs a row), which calamine's 27 µs beats only by holding the shee
 Values come out as calamine gives them, so a roster reads the same whichever reader took it: numbers as
 ``float``, text as ``str``, ``True``/``False``; a number styled as a date as a ``datetime`` (a date at
 midnight, ``reading`` makes it a ``date``), a duration as a ``timedelta``; a formula as the value saved with
-it; a formula's error as its text (``#N/A``), which ``reading`` marks from the survey; an empty cell as ``""``.
+it; a formula's error as a ``CellError`` of its text (``#N/A``), which calamine cannot tell from an empty cell
+(``reading`` marks those from the survey); an empty cell as ``""``.
 A cell's position is its reference (``r="K12"``), or the one after the previous cell when it has none; rows
 likewise. Rows that are skipped come out empty, so each row keeps its number.
 """
@@ -28,6 +29,7 @@ from xml.etree.ElementTree import Element, ParseError, XMLPullParser, iterparse
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 
+from province_node.rosters.cell_error import CellError
 from province_node.rosters.sheet_survey import column_index
 from province_node.rosters.xlsx_parts import counts_from_1904, first_sheet, related_part
 
@@ -178,7 +180,9 @@ def _value(cell: Element, tags: _Tags, workbook: _Workbook) -> object:
         return saved in ("1", "true")
     if kind == "d":
         return from_ISO8601(saved)  # type: ignore[no-untyped-call]  # openpyxl's reading of OOXML dates
-    return saved  # "str": a formula's text; "e": its error
+    if kind == "e":
+        return CellError(saved)
+    return saved  # "str": a formula's text
 
 
 def _number(number: float, style: int, workbook: _Workbook) -> object:

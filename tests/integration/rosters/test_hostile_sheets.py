@@ -129,6 +129,17 @@ async def test_a_cached_na_in_the_unit_column_is_refused_as_a_formula_error_nami
     assert "“所属单位”一栏的公式计算出错（#N/A）" in reason.message
 
 
+async def test_a_cached_na_in_a_sheet_without_cell_references_is_refused_as_a_formula_error(
+    world: World, tmp_path: Path
+) -> None:
+    unit = HEADERS.index("所属单位")  # cells without references sit one after another: the sheet is streamed
+    cells = '<c t="inlineStr"><is><t>张伟</t></is></c>' + "<c/>" * (unit - 1) + '<c t="e"><v>#N/A</v></c>'
+    path = sheet_of(world, tmp_path / "na.xlsx", 1, after=f'<row r="3">{cells}</row>')
+    summary = await run_import(world, path, world.furong, mode=ImportMode.ACCEPT_VALID)
+    assert summary.created == 1
+    assert ("unit", "FORMULA_ERROR") in {(reason.field, reason.code) for reason in summary.rejected[3]}
+
+
 async def test_a_row_of_nothing_but_ref_errors_is_refused_not_skipped(world: World, tmp_path: Path) -> None:
     cells = "".join(f'<c r="{chr(65 + index)}3" t="e"><v>#REF!</v></c>' for index in range(len(HEADERS)))
     path = sheet_of(world, tmp_path / "ref.xlsx", 1, after=f'<row r="3">{cells}</row>')

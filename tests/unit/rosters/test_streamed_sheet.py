@@ -14,6 +14,7 @@ import python_calamine as calamine
 import xlsxwriter
 
 from province_node.rosters import streamed_sheet
+from province_node.rosters.cell_error import CellError
 from province_node.rosters.streamed_sheet import BrokenSheet, streamed_rows
 from tests.roster_files import SHEET_START, inline_row, workbook_parts, write_xlsx_parts
 
@@ -209,3 +210,10 @@ def test_styles_too_big_to_hold_are_refused_not_built(tmp_path: Path, monkeypatc
     ).encode()
     with pytest.raises(BrokenSheet, match="styles of more than 1000"):
         streamed(sheet_file(tmp_path / "s.xlsx", '<row r="1"><c r="A1"><v>1</v></c></row>', parts=parts))
+
+
+def test_a_formula_error_reads_as_a_cell_error_even_where_the_survey_cannot_place_it(tmp_path: Path) -> None:
+    body = '<row><c t="inlineStr"><is><t>张伟</t></is></c><c t="e"><f>VLOOKUP(A1,X:Y,2,0)</f><v>#N/A</v></c></row>'
+    [[name, error]] = streamed(sheet_file(tmp_path / "s.xlsx", body))
+    assert (name, error) == ("张伟", "#N/A")
+    assert isinstance(error, CellError)
