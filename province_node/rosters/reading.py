@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -59,8 +58,14 @@ XLS_CELLS_IN_MEMORY: Final = GRID_CELLS_IN_MEMORY // 2
 # stream, bad deflate data, an entry encrypted with a zip password (RuntimeError) or compressed by a method
 # zipfile lacks (NotImplementedError). Each is a file to save again, not a fault of the node.
 _ARCHIVE_ERRORS: Final = (
-    zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, RuntimeError, NotImplementedError
-)  # fmt: skip
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    EOFError,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+)
 _OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP: Final = b"PK\x03\x04"
 _ODS_MIMETYPE: Final = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -350,18 +355,10 @@ def _streamed_rows(path: Path) -> Iterator[Sequence[object]]:
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            for row in streamed_rows(archive, max_columns=MAX_COLUMNS):
-                yield [_date_of(cell) for cell in row]
+            yield from streamed_rows(archive, max_columns=MAX_COLUMNS)
     except (BrokenSheet, *_ARCHIVE_ERRORS) as exc:
         # a broken sheet shows only while it is read: XML, zip and value errors alike
         raise _refuse("FILE_CORRUPT", "文件已损坏或不是有效的 xlsx 表格，读取到中途出错；请重新保存后上传") from exc
-
-
-def _date_of(cell: object) -> object:
-    # A date cell is read as a datetime at midnight; calamine gives a date: keep one shape for what follows.
-    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
-        return cell.date()
-    return cell
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
@@ -375,9 +372,12 @@ def read_rows(path: Path) -> Iterator[tuple[int, list[object]]]:
         rows: Iterator[Sequence[object]] = _csv_rows(path)
     elif kind is FileKind.XLSX:
         survey = _survey(path)
-        for (row, column), text in survey.error_cells.items():
-            errors.setdefault(row, []).append((column, text))
-        rows = _calamine_rows(path, kind) if fits_in_memory(survey) else rows_read_apart(_streamed_rows, path)
+        if fits_in_memory(survey):
+            for (row, column), text in survey.error_cells.items():  # calamine reads them as empty cells
+                errors.setdefault(row, []).append((column, text))
+            rows = _calamine_rows(path, kind)
+        else:  # the streamed reader gives formula errors as they are
+            rows = rows_read_apart(_streamed_rows, path)
     else:
         if kind is FileKind.ODS:
             _check_ods_size(path)

@@ -9,10 +9,10 @@ styles only which ones show a number as a date. Most of what is left is expat an
 elements (~80 µs a row), which calamine's 27 µs beats only by holding the sheet.
 
 Values come out as calamine gives them, so a roster reads the same whichever reader took it: numbers as
-``float``, text as ``str``, ``True``/``False``; a number styled as a date as a ``datetime`` (a date at
-midnight, ``reading`` makes it a ``date``), a duration as a ``timedelta``; a formula as the value saved with
+``float``, text as ``str``, ``True``/``False``; a number styled as a date as a ``date`` (a ``datetime`` when
+it has a time of day), a duration as a ``timedelta``; a formula as the value saved with
 it; a formula's error as a ``CellError`` of its text (``#N/A``), which calamine cannot tell from an empty cell
-(``reading`` marks those from the survey); an empty cell as ``""``.
+(for calamine, ``reading`` marks those from the survey); an empty cell as ``""``.
 A cell's position is its reference (``r="K12"``), or the one after the previous cell when it has none; rows
 likewise. Rows that are skipped come out empty, so each row keeps its number.
 """
@@ -175,11 +175,14 @@ def _value(cell: Element, tags: _Tags, workbook: _Workbook) -> object:
     if kind == "n":
         return _number(float(saved), int(cell.get("s", "0")), workbook)
     if kind == "s":
-        return workbook.shared_strings[int(saved)]
+        index = int(saved)
+        if index < 0:  # not counted from the end: a string the table does not have
+            raise BrokenSheet(f"shared string {index}")
+        return workbook.shared_strings[index]
     if kind == "b":
         return saved in ("1", "true")
     if kind == "d":
-        return from_ISO8601(saved)  # type: ignore[no-untyped-call]  # openpyxl's reading of OOXML dates
+        return _day_if_midnight(from_ISO8601(saved))  # type: ignore[no-untyped-call]  # openpyxl's reading
     if kind == "e":
         return CellError(saved)
     return saved  # "str": a formula's text
@@ -190,12 +193,19 @@ def _number(number: float, style: int, workbook: _Workbook) -> object:
     number, and the row is refused for it, not the file."""
     try:
         if style in workbook.date_styles:
-            return from_excel(number, workbook.epoch)
+            return _day_if_midnight(from_excel(number, workbook.epoch))
         if style in workbook.duration_styles:
             return from_excel(number, workbook.epoch, timedelta=True)
     except (OverflowError, ValueError):
         pass
     return number
+
+
+def _day_if_midnight(moment: object) -> object:
+    """A date for a date and time at midnight, as calamine gives a cell styled as a date."""
+    if isinstance(moment, datetime.datetime) and moment.time() == datetime.time():
+        return moment.date()
+    return moment
 
 
 def _text(holder: Element, tags: _Tags) -> str:

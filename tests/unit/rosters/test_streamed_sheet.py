@@ -78,7 +78,7 @@ def test_a_roster_reads_as_calamine_reads_it(tmp_path: Path, constant_memory: bo
 
 def test_dates_of_a_workbook_counting_from_1904_are_the_dates_shown(tmp_path: Path) -> None:
     rows = streamed(excel_workbook(tmp_path / "r.xlsx", constant_memory=False, date_1904=True))
-    assert rows[1][2] == day(1990, 1, 2)
+    assert rows[1][2] == datetime.date(1990, 1, 2)
 
 
 def test_rich_text_reads_as_its_runs_joined_and_unescaped(tmp_path: Path) -> None:
@@ -217,3 +217,12 @@ def test_a_formula_error_reads_as_a_cell_error_even_where_the_survey_cannot_plac
     [[name, error]] = streamed(sheet_file(tmp_path / "s.xlsx", body))
     assert (name, error) == ("张伟", "#N/A")
     assert isinstance(error, CellError)
+
+
+def test_a_negative_shared_string_is_refused_not_taken_from_the_end_of_the_table(tmp_path: Path) -> None:
+    parts = workbook_parts()
+    parts["xl/sharedStrings.xml"] = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>姓名</t></si></sst>'
+    ).encode()
+    with pytest.raises(BrokenSheet, match="shared string -1"):
+        streamed(sheet_file(tmp_path / "s.xlsx", '<row r="1"><c r="A1" t="s"><v>-1</v></c></row>', parts=parts))
