@@ -15,24 +15,24 @@ from exchange.service.db.pool import Connection
 from exchange.service.domain.claims import ClaimAnswer, ClaimOutcome, decide_claim
 from exchange.service.errors import ConcurrentChange
 from exchange.service.store.rows import lock_rows
-from exchange.service.store.tokens import stored
+from exchange.service.store.tokens import TOKEN_ARRAY, TOKEN_ROWS, packed
 
-_INSERT_CLAIMS: Final = """
+_INSERT_CLAIMS: Final = f"""
 INSERT INTO identity (token, province, status, claimed_at)
-SELECT token, %s, 'claimed', now() FROM unnest(%b::bytea[]) AS token
+SELECT token, %s, 'claimed', now() FROM {TOKEN_ROWS} AS wanted
 ON CONFLICT (token) DO NOTHING RETURNING encode(token, 'hex')
-"""
-_REGRANT: Final = """
+"""  # noqa: S608 - a constant fragment
+_REGRANT: Final = f"""
 UPDATE identity SET province = %s, status = 'claimed', claimed_at = now(), updated_at = now(), last_seq = NULL
-WHERE token = ANY(%b::bytea[])
-"""
+WHERE token = ANY({TOKEN_ARRAY})
+"""  # noqa: S608 - a constant fragment
 GRANTED: Final = ClaimAnswer(ClaimOutcome.GRANTED)
 
 
 async def claim(connection: Connection, province: str, tokens: Sequence[str]) -> list[ClaimAnswer]:
     """The answers to ``province``'s claims of ``tokens``, in their order (inside a transaction)."""
     unique = sorted(set(tokens))
-    cursor = await connection.execute(_INSERT_CLAIMS, (province, stored(unique)))
+    cursor = await connection.execute(_INSERT_CLAIMS, (province, packed(unique)))
     answers = {record[0]: GRANTED for record in await cursor.fetchall()}
     held = [token for token in unique if token not in answers]
     if held:
@@ -43,5 +43,5 @@ async def claim(connection: Connection, province: str, tokens: Sequence[str]) ->
             answers[token] = decide_claim(row, province)
         regranted = [token for token in held if answers[token].outcome is ClaimOutcome.GRANTED]
         if regranted:
-            await connection.execute(_REGRANT, (province, stored(regranted)))
+            await connection.execute(_REGRANT, (province, packed(regranted)))
     return [answers[token] for token in tokens]

@@ -24,7 +24,7 @@ from exchange.service.domain.index_rules import IndexLedger
 from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow
 from exchange.service.errors import ConcurrentChange, SequenceGap, SequenceReused, TokensNotClaimed
 from exchange.service.store.rows import index_rows, lock_records, open_conflicts
-from exchange.service.store.tokens import stored
+from exchange.service.store.tokens import TOKEN_ARRAY, packed, stored
 from exchange.service.wire import EventBatch, EventsRequest, dimensions_json
 
 SMALL_REQUEST_TOKENS: Final = 500  # fewer are decided on the event loop (``cpu_lane``)
@@ -50,7 +50,7 @@ ON CONFLICT (token) DO UPDATE SET
     {", ".join(f"{column} = excluded.{column}" for column in _ROW_COLUMNS[1:])},
     updated_at = now()
 """  # noqa: S608 - constant column lists
-_DELETE_ROWS: Final = "DELETE FROM identity WHERE token = ANY(%b::bytea[])"
+_DELETE_ROWS: Final = f"DELETE FROM identity WHERE token = ANY({TOKEN_ARRAY})"  # noqa: S608 - a constant fragment
 _UPDATE_CONFLICTS: Final = """
 UPDATE conflict SET claimant_status = u.status, claimant_dimensions = u.dimensions::jsonb,
     resolution = u.resolution, resolved_by = u.resolved_by,
@@ -227,7 +227,7 @@ def _copy_lines(rows: Sequence[tuple[str, IndexRow]], existed: bool, last_seq: d
 
 async def _write_rows(connection: Connection, decided: _Decided) -> None:
     if decided.removed:
-        await connection.execute(_DELETE_ROWS, (stored(decided.removed),))
+        await connection.execute(_DELETE_ROWS, (packed(decided.removed),))
     if not decided.staged:
         return
     await connection.execute(_STAGING)

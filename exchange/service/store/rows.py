@@ -7,7 +7,7 @@ from typing import Any, Final
 
 from exchange.service.db.pool import Connection
 from exchange.service.domain.model import DIMENSION_COLUMNS, Conflict, IndexRow, IndexStatus
-from exchange.service.store.tokens import stored
+from exchange.service.store.tokens import TOKEN_ARRAY, TOKEN_ROWS, packed
 from exchange.service.wire import dimensions_from_json
 
 ROW_COLUMNS: Final = ", ".join(("encode(token, 'hex')", "province", "status", *DIMENSION_COLUMNS))
@@ -17,13 +17,13 @@ _STATUS: Final = {status.value: status for status in IndexStatus}
 # overlapping tokens queue instead of deadlocking. (``token = ANY(...)`` would probe every partition
 # with the whole array.)
 _LOCK_ROWS: Final = f"""
-SELECT locked.* FROM unnest(%b::bytea[]) AS wanted(token)
+SELECT locked.* FROM {TOKEN_ROWS} AS wanted
 CROSS JOIN LATERAL (SELECT {ROW_COLUMNS} FROM identity WHERE identity.token = wanted.token FOR UPDATE) AS locked
 """  # noqa: S608 - constant column lists
-_OPEN_CONFLICTS: Final = """
+_OPEN_CONFLICTS: Final = f"""
 SELECT id, encode(token, 'hex'), holder, claimant, claimant_status, claimant_dimensions FROM conflict
-WHERE resolved_at IS NULL AND token = ANY(%b::bytea[]) ORDER BY id
-"""
+WHERE resolved_at IS NULL AND token = ANY({TOKEN_ARRAY}) ORDER BY id
+"""  # noqa: S608 - a constant fragment
 
 
 def index_row(record: Sequence[Any]) -> IndexRow:
@@ -34,7 +34,7 @@ def index_row(record: Sequence[Any]) -> IndexRow:
 async def lock_records(connection: Connection, tokens: Sequence[str]) -> list[tuple[Any, ...]]:
     """The rows of ``tokens`` (sorted) as ``(token, province, status, *dimensions)``, locked until the
     transaction ends (``index_rows`` makes them rows)."""
-    cursor = await connection.execute(_LOCK_ROWS, (stored(tokens),))
+    cursor = await connection.execute(_LOCK_ROWS, (packed(tokens),))
     return await cursor.fetchall()
 
 
@@ -52,7 +52,7 @@ async def open_conflicts(connection: Connection, tokens: Sequence[str]) -> list[
     """The open conflicts of ``tokens``, oldest first (their rows are locked by ``lock_rows``)."""
     if not tokens:
         return []
-    cursor = await connection.execute(_OPEN_CONFLICTS, (stored(tokens),))
+    cursor = await connection.execute(_OPEN_CONFLICTS, (packed(tokens),))
     return [
         Conflict(
             id=conflict_id,
