@@ -2,7 +2,7 @@
 
 ``bench/exchange_sync.py`` gives the exchange's whole CPU per event under load; this script splits it, so that a
 change to one stage can be measured without the host's swings between two end-to-end runs. It builds the
-requests of that bench's load (125 batches x 40 events, ``load_batches``) and times, with ``time.process_time``,
+requests of that bench's load (125 batches x 40 events, ``load_request``) and times, with ``time.process_time``,
 the median of ``--repeats`` runs of:
 
 1. **read** — the request body parsed (``wire.parse_json``);
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import secrets
 import statistics
 import sys
@@ -39,7 +38,7 @@ from typing import Any, Final
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository, for ``bench``
-from bench.exchange_sync import LoadPlan, load_batches  # the load of the end-to-end bench
+from bench.exchange_sync import LoadPlan, load_request  # the load of the end-to-end bench
 from exchange.service import wire
 from exchange.service.store.events import _decide  # the stage itself, private to the store
 from exchange.service.store.tokens import TOKEN_ARRAY, TOKEN_ROWS, packed, stored
@@ -70,7 +69,7 @@ def cpu_per_event(work: Callable[[], object], events: int, repeats: int) -> floa
 def request_body(tokens: Sequence[str], visit: int) -> bytes:
     """The body of the load's request that visits every person of ``tokens`` for the ``visit``-th time."""
     plan = LoadPlan("", PROVINCE, {}, list(tokens), 125, 40, 0.0)
-    return json.dumps({"province": PROVINCE, "batches": load_batches(plan, 1, visit * len(tokens))}).encode()
+    return load_request(plan, 1, visit * len(tokens))
 
 
 def stage_figures(repeats: int) -> list[tuple[str, float]]:
