@@ -15,6 +15,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+import orjson
+
 from exchange.service.domain.model import DIMENSION_WIRE_NAMES, EVENT_STATUSES, Dimensions, IndexEvent, IndexStatus
 from exchange.service.domain.tally import GROUPINGS
 from exchange.service.errors import InvalidRequest, echoed
@@ -95,7 +97,16 @@ class VerificationRequest:
 
 
 def parse_json(body: bytes) -> Any:
-    """The JSON document of a request body (one nested too deep for the parser is refused too)."""
+    """The JSON document of a request body (one nested too deep for the parser is refused too).
+
+    orjson reads twice as fast (2.4 µs an event of a relay's request against 4.9, bench/exchange_stages.py). It
+    refuses some bodies the standard library reads (integers past 64 bits, ``NaN``, UTF-16, nesting past 1,024):
+    those are read by the standard library, so that the checks name the field at fault, as for any body.
+    """
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        pass
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:

@@ -206,6 +206,20 @@ def test_a_body_nested_too_deep_for_the_parser_is_refused_as_invalid_json() -> N
         wire.parse_json(b"[" * 100_000)
 
 
+@pytest.mark.parametrize("seq", ["18446744073709551617", "NaN", "1e400"])
+def test_a_seq_the_fast_parser_refuses_is_still_refused_naming_the_seq(seq: str) -> None:
+    body = json.dumps({"province": "43", "batches": [{"seq": 0, "events": [good_event()]}]}).replace(
+        '"seq": 0', f'"seq": {seq}'
+    )
+    error = refusal(wire.parse_json(body.encode()))
+    assert error.details["field"] == "batches[0].seq"
+
+
+def test_a_body_in_utf_16_is_read_as_the_standard_library_reads_it() -> None:
+    document = {"province": "43", "batches": [{"seq": 1, "events": [good_event()]}]}
+    assert wire.events_request(wire.parse_json(json.dumps(document).encode("utf-16"))).batches[0].seq == 1
+
+
 @pytest.mark.parametrize("value", ["²", "٣", "１", "", "-1", "99999"])
 def test_a_page_size_that_is_not_plain_ascii_digits_in_range_is_refused(value: str) -> None:
     with pytest.raises(InvalidRequest) as caught:
