@@ -39,11 +39,12 @@ def contributions(row: IndexRow | None) -> list[TallyKey]:
 def deltas(changes: Collection[tuple[IndexRow | None, IndexRow | None]]) -> dict[TallyKey, int]:
     """The summed tally changes of rows going from ``before`` to ``after`` (zero changes left out).
 
-    Rows are counted by their whole content first (``Counter`` counts in C), so a batch of many similar
-    people costs one expansion per distinct row.
+    Rows are counted by their whole content first (``Counter`` counts in C, the rows before as well as after:
+    ``subtract`` of a plain iterable would loop in Python), so a batch of many similar people costs one
+    expansion per distinct row.
     """
     rows = Counter(after for _, after in changes if after is not None and after.counted)
-    rows.subtract(before for before, _ in changes if before is not None and before.counted)
+    rows.subtract(Counter(before for before, _ in changes if before is not None and before.counted))
     counter: Counter[TallyKey] = Counter()
     for row, count in rows.items():
         if count:
