@@ -2,8 +2,9 @@
 
 Starts an embedded PostgreSQL (``.data/bench-postgres``, durable default settings), creates and migrates a fresh
 exchange database, registers node peers, and runs the exchange as a real process (``python -m unionfed exchange
-serve``, one uvicorn worker, its default pool of 8 connections). Everything talks to it over real HTTP through the
-node's own ``ExchangeClient``, signing service tokens as the nodes do.
+serve``, one uvicorn worker, its default pool of 8 connections). Everything talks to it over real HTTP, signing
+service tokens as the nodes do: claims and the lag tenants through the node's own ``ExchangeClient``, the bulk
+event load with ``httpx`` and bodies joined from encoded event shapes (``load_request``).
 
 1. **Claims** — three provinces (42, 43, 33) claim fresh tokens concurrently, each sending ``--claim-requests``
    requests of 1,000 tokens one after another, for ``--claim-rounds`` rounds: claims/s of a round = every claim
