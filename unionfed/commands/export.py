@@ -17,12 +17,14 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from unionfed.commands.organisation_option import HELP as ORG_HELP
+from unionfed.commands.organisation_option import organisation_key
+
 if TYPE_CHECKING:
     from province_node.services.unit_of_work import UnitOfWork
     from province_node.settings import NodeSettings
 
 _log = logging.getLogger(__name__)
-_LONGEST_ID = 17  # an organisation id; a credit code has 18 characters
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -35,7 +37,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--province", required=True, help="province code of the tenant, e.g. 43")
     parser.add_argument(
-        "--org", metavar="ORG_ID_OR_CREDIT_CODE", help="root of the subtree (default: the account's organisation)"
+        "--org", metavar="ORG", help=f"root of the subtree: {ORG_HELP} (default: the account's organisation)"
     )
     parser.add_argument("--kind", required=True, choices=("members", "organisations"), help="what to export")
     parser.add_argument("--as", required=True, dest="username", metavar="USERNAME", help="the account to act as")
@@ -60,10 +62,10 @@ async def _organisation_id(uow: UnitOfWork, org: str | None) -> int | None:
 
     if org is None:
         return None
-    org = org.strip()
-    if org.isdigit() and len(org) <= _LONGEST_ID:
-        return int(org)
-    organisation = await organisation_by_credit_code(uow, org)
+    key = organisation_key(org)
+    if key is not None:
+        return key
+    organisation = await organisation_by_credit_code(uow, org.strip())
     if organisation is None:
         raise NotFound("工会组织")
     return organisation.id

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from unionfed.commands.organisation_option import HELP as ORG_HELP
+from unionfed.commands.organisation_option import organisation_key
+
 if TYPE_CHECKING:
     from province_node.domain.access import Caller
     from province_node.rosters.outcome import ImportSummary
@@ -31,7 +34,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Register ``import``."""
     parser = commands.add_parser("import", help="import a member roster or organisation summary (xlsx/xls/ods/csv)")
     parser.add_argument("--province", required=True, help="province code of the tenant, e.g. 43")
-    parser.add_argument("--org", required=True, help="the organisation imported into: its id or credit code")
+    parser.add_argument("--org", required=True, help=f"the organisation imported into: {ORG_HELP}")
     parser.add_argument("file", type=Path, help="the spreadsheet")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
@@ -102,7 +105,10 @@ async def _import(settings: NodeSettings, tenant_settings: TenantSettings, args:
             def advance(rows: int) -> None:
                 bar.update(rows)
 
-            return await import_file(tenant, caller, request, progress=advance)
+            summary = await import_file(tenant, caller, request, progress=advance)
+            bar.total = bar.n  # the hint counted the header rows too: end at 100 %
+            bar.refresh()
+            return summary
     finally:
         await tenant.engine.dispose()
 
@@ -113,10 +119,10 @@ async def _organisation_id(tenant: Tenant, reference: str) -> int:
     from province_node.db.tables import Organisation
     from province_node.domain.errors import NotFound
 
+    key = organisation_key(reference)
+    named = Organisation.id == key if key is not None else Organisation.credit_code == reference.strip().upper()
     async with tenant.sessions() as session:
-        column = Organisation.id if reference.isdigit() else Organisation.credit_code
-        value: object = int(reference) if reference.isdigit() else reference.strip().upper()
-        found = await session.scalar(select(Organisation.id).where(column == value))
+        found = await session.scalar(select(Organisation.id).where(named))
     if found is None:
         raise NotFound("工会组织")
     return int(found)

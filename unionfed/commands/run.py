@@ -5,6 +5,9 @@ development configuration (secrets generated once and kept in ``.data/dev-secret
 exchange and the demo tenants and registers the node and the gateway with the exchange, then starts the
 exchange (8001), seeds the demo provinces, and starts the province node (8002, tenants 43, 42, 33) and the
 national gateway (8000), each a child process. ``Ctrl-C`` stops them all and the database it started.
+
+``unionfed run --print-env`` prints that configuration as shell exports instead, so that the other commands
+(``import``, ``export``, ``generate``) work on the demo tenants from another shell while ``make run`` runs.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import json
 import logging
 import os
 import secrets
+import shlex
 import signal
 import subprocess
 import sys
@@ -49,6 +53,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--db-port", type=int, default=int(os.environ.get("UNIONFED_DB_PORT", "54329")))
     parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("UNIONFED_DATA_DIR", ".data")))
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo provinces")
+    parser.add_argument(
+        "--print-env",
+        action="store_true",
+        help="print the configuration of the running `make run` as shell exports (for eval) and exit",
+    )
     parser.set_defaults(run=run)
 
 
@@ -94,6 +103,11 @@ def development_environment(
     }
 
 
+def shell_exports(environment: Mapping[str, str]) -> str:
+    """``environment`` as ``export NAME=value`` lines a POSIX shell can ``eval``, values quoted."""
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in sorted(environment.items()))
+
+
 def gateway_environment(stored: Mapping[str, Any], node_url: str, provinces: Sequence[str]) -> dict[str, str]:
     """What only the gateway is given: its private key, every province's node, the national demo accounts."""
     from gateway.security.accounts import hash_password
@@ -133,19 +147,19 @@ def run(args: argparse.Namespace) -> int:
     from province_node.settings import node_settings
     from unionfed.commands.node import migrate_tenants
 
-    # Both signals stop everything cleanly, also when started in the background (where SIGINT is ignored).
-    signal.signal(signal.SIGINT, _interrupted)
-    signal.signal(signal.SIGTERM, _interrupted)
-
     embedded = (
         None if os.environ.get("DATABASE_URL") else EmbeddedPostgres(args.data_dir / "postgres", port=args.db_port)
     )
+    if args.print_env:
+        return print_environment(args, embedded)
+    # Both signals stop everything cleanly, also when started in the background (where SIGINT is ignored).
+    signal.signal(signal.SIGINT, _interrupted)
+    signal.signal(signal.SIGTERM, _interrupted)
     if embedded is not None:
         embedded.start()
     try:
         stored = development_secrets(args.data_dir)
-        environment = development_environment(stored, args.data_dir, server_url(os.environ, embedded), os.environ)
-        environment["UNIONFED_EXCHANGE_URL"] = f"http://{args.host}:{args.exchange_port}"
+        environment = services_environment(args, stored, server_url(os.environ, embedded))
         os.environ.update(environment)
         settings = node_settings(os.environ)
         _prepare_exchange(settings, stored)
@@ -176,6 +190,29 @@ def run(args: argparse.Namespace) -> int:
         if embedded is not None and embedded.started_here:
             embedded.stop()
             _log.info("embedded PostgreSQL stopped")
+
+
+def services_environment(args: argparse.Namespace, stored: Mapping[str, Any], database_url: str) -> dict[str, str]:
+    """What every service of ``run`` is configured with (``development_environment`` and the exchange's URL)."""
+    environment = development_environment(stored, args.data_dir, database_url, os.environ)
+    environment["UNIONFED_EXCHANGE_URL"] = f"http://{args.host}:{args.exchange_port}"
+    return environment
+
+
+def print_environment(args: argparse.Namespace, embedded: EmbeddedPostgres | None) -> int:
+    """Print the running ``run``'s configuration as shell exports (exit status 1, and why, when it is not
+    running: the embedded server's port and the secrets exist only then)."""
+    secrets_file = args.data_dir / "dev-secrets.json"
+    if embedded is not None and not embedded.is_running():
+        print(f"unionfed run --print-env: no PostgreSQL running on {embedded.pgdata}; start `make run` first",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    if not secrets_file.exists():
+        print(f"unionfed run --print-env: no {secrets_file}; start `make run` first", file=sys.stderr)
+        return 1
+    stored = development_secrets(args.data_dir)
+    print(shell_exports(services_environment(args, stored, server_url(os.environ, embedded))), end="")
+    return 0
 
 
 def _prepare_exchange(settings: NodeSettings, stored: Mapping[str, Any]) -> None:

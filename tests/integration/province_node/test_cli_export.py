@@ -7,6 +7,7 @@ from pathlib import Path
 import anyio.to_thread
 import pytest
 
+from province_node.api.ids import global_id
 from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET, fetch
 from tests.integration.province_node.world import World
 from tests.spreadsheets import data_sheet, open_workbook, records
@@ -58,15 +59,16 @@ async def test_the_export_command_masks_numbers_for_a_viewer(world: World, envir
     assert all("*" in row["身份证号码"] for row in rows)
 
 
-async def test_the_export_command_takes_the_organisation_by_credit_code_or_id(
+async def test_the_export_command_takes_the_organisation_by_credit_code_api_id_or_number(
     world: World, environment: None, tmp_path: Path
 ) -> None:
-    by_code, by_id = tmp_path / "code.xlsx", tmp_path / "id.xlsx"
+    by_code, by_id, by_number = tmp_path / "code.xlsx", tmp_path / "id.xlsx", tmp_path / "number.xlsx"
     code = str(world.tianxin_union.credit_code)
     common = ("export", "--province", "43", "--kind", "organisations", "--as", "cs_admin")
     assert await unionfed(*common, "--org", code, "--out", str(by_code)) == 0
-    assert await unionfed(*common, "--org", str(world.tianxin.id), "--out", str(by_id)) == 0
-    for out in (by_code, by_id):
+    assert await unionfed(*common, "--org", global_id("Organisation", world.tianxin.id), "--out", str(by_id)) == 0
+    assert await unionfed(*common, "--org", str(world.tianxin.id), "--out", str(by_number)) == 0
+    for out in (by_code, by_id, by_number):
         assert [row["工会名称"] for row in records(data_sheet(open_workbook(out)))] == ["天心物流公司工会"]
 
 

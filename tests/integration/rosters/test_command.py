@@ -15,6 +15,7 @@ import psycopg
 import pytest
 from sqlalchemy import make_url
 
+from province_node.api.ids import global_id
 from tests.integration.province_node.conftest import NATIONAL_SECRET, NODE_SECRET
 from tests.integration.province_node.world import World
 from tests.integration.rosters.importing import furong_roster, people, written_counts
@@ -51,6 +52,18 @@ async def test_the_json_summary_says_what_was_created(
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert (summary["rows"], summary["created"], summary["written"]) == (5, 5, True)
+
+
+async def test_the_organisation_can_be_named_by_the_id_the_api_shows(
+    world: World, node_environment: dict[str, str], tmp_path: Path
+) -> None:
+    path = furong_roster(world, tmp_path / "roster.xlsx", people(world, 3))
+    command = import_command(world, path, "--json", "--dry-run")
+    command[command.index("--org") + 1] = global_id("Organisation", world.furong.id)
+    done = subprocess.run(command, env=node_environment, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert (summary["rows"], summary["created"], summary["written"]) == (3, 3, False)
 
 
 def _writing_transactions(database_url: str) -> int:
