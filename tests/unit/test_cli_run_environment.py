@@ -29,11 +29,12 @@ def printed_environment(data_dir: Path, environ: dict[str, str]) -> subprocess.C
 def test_a_shell_that_evals_the_printed_environment_configures_the_commands_as_make_run_does(tmp_path: Path) -> None:
     stored = development_secrets(tmp_path)
     environ = {name: value for name, value in os.environ.items() if not name.startswith("UNIONFED_")}
-    done = printed_environment(tmp_path, {**environ, "DATABASE_URL": SERVER})
+    done = printed_environment(Path(os.path.relpath(tmp_path)), {**environ, "DATABASE_URL": SERVER})
     assert done.returncode == 0, done.stderr
     shell = json.loads(done.stdout)
     assert shell["UNIONFED_NATIONAL_KEY"] == stored["national_key"]
     assert json.loads(shell["UNIONFED_NODE_KEY"]) == stored["node_key"]  # JSON with quotes survives the shell
+    assert Path(shell["UNIONFED_IMPORT_DIR"]).is_absolute()  # still right after a cd
     settings = node_settings(shell)
     assert [tenant.province for tenant in settings.tenants] == ["43", "42", "33"]
     assert settings.exchange is not None

@@ -194,7 +194,7 @@ def run(args: argparse.Namespace) -> int:
 
 def services_environment(args: argparse.Namespace, stored: Mapping[str, Any], database_url: str) -> dict[str, str]:
     """What every service of ``run`` is configured with (``development_environment`` and the exchange's URL)."""
-    environment = development_environment(stored, args.data_dir, database_url, os.environ)
+    environment = development_environment(stored, args.data_dir.resolve(), database_url, os.environ)
     environment["UNIONFED_EXCHANGE_URL"] = f"http://{args.host}:{args.exchange_port}"
     return environment
 
