@@ -385,7 +385,7 @@ class ImportJob(Base):
     __tablename__ = "import_job"
     __table_args__ = (
         CheckConstraint(
-            "status IN ('queued', 'running', 'succeeded', 'refused', 'failed', 'interrupted')",
+            "status IN ('queued', 'running', 'succeeded', 'checked', 'refused', 'failed', 'interrupted')",
             name="import_job_status_known",
         ),
         Index("import_job_organisation", "organisation_id", "id"),

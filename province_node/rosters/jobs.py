@@ -58,13 +58,21 @@ class JobStatus(StrEnum):
     QUEUED = "queued"  # stored, waiting for the import before it
     RUNNING = "running"
     SUCCEEDED = "succeeded"  # the rows were written (in accept-valid mode, the valid ones)
-    REFUSED = "refused"  # checked, nothing written: a dry run, or an all-or-nothing file with refused rows
+    CHECKED = "checked"  # a dry run: every row checked, nothing written, as asked
+    REFUSED = "refused"  # nothing written: an all-or-nothing file with refused rows
     FAILED = "failed"  # the file could not be imported at all (wrong type, no header, ...)
     INTERRUPTED = "interrupted"  # the node stopped while it ran; nothing of it was kept
 
 
 UNFINISHED = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 INTERRUPTED_ERROR = {"code": "INTERRUPTED", "message": "导入期间节点停止运行，本次导入未写入任何数据；请重新上传"}
+
+
+def finished_status(mode: ImportMode, *, written: bool) -> JobStatus:
+    """How a job that read its whole file ended: a dry run is checked; otherwise written or refused."""
+    if mode is ImportMode.DRY_RUN:
+        return JobStatus.CHECKED
+    return JobStatus.SUCCEEDED if written else JobStatus.REFUSED
 
 
 def _now() -> datetime.datetime:
@@ -213,11 +221,11 @@ class ImportJobs:
             _log.exception("import job %s failed", job_id)
             problem = {"code": "INTERNAL_ERROR", "message": "导入时发生内部错误，未写入任何数据；请联系系统管理员"}
             return {**finished, "status": JobStatus.FAILED.value, "error": problem}
-        status = JobStatus.SUCCEEDED if summary.written else JobStatus.REFUSED
         return {
             "finished_at": _now(),
-            "status": status.value,
+            "status": finished_status(request.mode, written=summary.written).value,
             "layout": summary.layout,
+            "rows_total": summary.rows,  # the hint counted the header rows too
             "rows_done": summary.rows,
             "summary": summary.as_json(rejections_shown=REJECTIONS_KEPT),
             "report_path": summary.report,

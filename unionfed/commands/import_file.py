@@ -157,7 +157,12 @@ async def _caller(tenant: Tenant, organisation_id: int, username: str | None) ->
 
 
 def _print_summary(summary: ImportSummary) -> None:
-    verb = "已写入" if summary.written else "未写入（预检或存在错误）"
+    from province_node.rosters.outcome import ImportMode
+
+    if summary.written:
+        verb = "已写入"
+    else:
+        verb = "预检完成，未写入" if summary.mode is ImportMode.DRY_RUN else "存在错误，未写入"
     counts = f"新增 {summary.created}，更新 {summary.updated}，无变化 {summary.unchanged}"
     problems = f"有误 {len(summary.rejected)}，提示 {len(summary.warnings)}"
     print(f"{summary.rows} 行：{counts}，{problems}；{verb}；用时 {summary.seconds:.1f} 秒")

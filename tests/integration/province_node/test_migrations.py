@@ -86,6 +86,29 @@ def test_temporary_codes_issued_before_0006_get_the_corrected_check_character(mi
     assert (union, unit) != (union_code, unit_code)
 
 
+def test_dry_runs_that_ended_refused_before_0007_end_checked(missing_database: str) -> None:
+    migrate.create_database_if_missing(missing_database)
+    migrate.upgrade(missing_database, "0006")
+    engine = create_engine(missing_database)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO organisation (path, name, org_level, union_type) "
+                                    "VALUES ('1', '某工会', '6', '1')"))  # fmt: skip
+            connection.execute(text("INSERT INTO account (username, password_hash, organisation_id, role) "
+                                    "SELECT 'clerk', 'x', id, 'clerk' FROM organisation"))  # fmt: skip
+            connection.execute(
+                text("INSERT INTO import_job (file_name, mode, status, organisation_id, account_id) "
+                     "SELECT f, m, 'refused', o.id, a.id FROM organisation o, account a, "
+                     "(VALUES ('dry.xlsx', 'dry_run'), ('whole.xlsx', 'all_or_nothing')) AS j(f, m)")
+            )  # fmt: skip
+        migrate.upgrade(missing_database)
+        with engine.connect() as connection:
+            statuses: dict[str, str] = dict(connection.execute(text("SELECT file_name, status FROM import_job")).all())
+    finally:
+        engine.dispose()
+    assert statuses == {"dry.xlsx": "checked", "whole.xlsx": "refused"}
+
+
 def test_migrating_a_database_at_the_head_changes_nothing(database_url: str) -> None:
     url = sqlalchemy_url(database_url)
     assert not migrate.create_database_if_missing(url)

@@ -36,21 +36,24 @@ def node_environment(database_url: str) -> dict[str, str]:
     return environment
 
 
-def import_command(world: World, path: Path, *extra: str) -> list[str]:
-    """``unionfed import`` of ``path`` into 芙蓉科技公司工会's county, acting as its clerk."""
-    return [sys.executable, "-m", "unionfed", "import", "--province", "43", "--org", str(world.furong.id),
+def import_command(world: World, path: Path, *extra: str, org: str | None = None) -> list[str]:
+    """``unionfed import`` of ``path`` into 芙蓉科技公司工会's county (or ``org``), acting as its clerk."""
+    return [sys.executable, "-m", "unionfed", "import", "--province", "43", "--org", org or str(world.furong.id),
             "--as", "fr_clerk", "--workers", "1", *extra, str(path)]  # fmt: skip
+
+
+def imported(command: list[str], environment: dict[str, str]) -> str:
+    """What ``command`` printed, once it ended with status 0."""
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 async def test_the_json_summary_says_what_was_created(
     world: World, node_environment: dict[str, str], tmp_path: Path
 ) -> None:
     path = furong_roster(world, tmp_path / "roster.xlsx", people(world, 5))
-    done = subprocess.run(
-        import_command(world, path, "--json"), env=node_environment, capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout)
+    summary = json.loads(imported(import_command(world, path, "--json"), node_environment))
     assert (summary["rows"], summary["created"], summary["written"]) == (5, 5, True)
 
 
@@ -58,12 +61,17 @@ async def test_the_organisation_can_be_named_by_the_id_the_api_shows(
     world: World, node_environment: dict[str, str], tmp_path: Path
 ) -> None:
     path = furong_roster(world, tmp_path / "roster.xlsx", people(world, 3))
-    command = import_command(world, path, "--json", "--dry-run")
-    command[command.index("--org") + 1] = global_id("Organisation", world.furong.id)
-    done = subprocess.run(command, env=node_environment, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    summary = json.loads(done.stdout)
+    command = import_command(world, path, "--json", "--dry-run", org=global_id("Organisation", world.furong.id))
+    summary = json.loads(imported(command, node_environment))
     assert (summary["rows"], summary["created"], summary["written"]) == (3, 3, False)
+
+
+async def test_a_dry_run_says_it_checked_every_row_and_wrote_nothing(
+    world: World, node_environment: dict[str, str], tmp_path: Path
+) -> None:
+    path = furong_roster(world, tmp_path / "roster.xlsx", people(world, 3))
+    printed = imported(import_command(world, path, "--dry-run"), node_environment)
+    assert "3 行：新增 3，更新 0，无变化 0，有误 0，提示 0；预检完成，未写入；" in printed
 
 
 def _writing_transactions(database_url: str) -> int:
