@@ -5,12 +5,13 @@ change to one stage can be measured without the host's swings between two end-to
 requests of that bench's load (125 batches x 40 events, ``load_request``) and times, with ``time.process_time``,
 the median of ``--repeats`` runs of:
 
-1. **read** — the request body parsed (``wire.parse_json``);
-2. **check** — the document checked into events (``wire.events_request``);
-3. **decide** — the events applied to the locked rows in memory and the writes prepared (``store.events``'s
+1. **read and check** — the body read into checked events as the service reads it (``bulk_bodies.events_request``:
+   msgspec's typed decoding, then the checks across fields), and, for comparison, as ``wire``'s checks read a body
+   the typed decoding refuses: **read** (``wire.parse_json``) then **check** (``wire.events_request``);
+2. **decide** — the events applied to the locked rows in memory and the writes prepared (``store.events``'s
    ``_decide``), for first visits (claimed rows made active: every row added to the tally) and for later visits
    (active rows changed: the tally moved from the old row to the new);
-4. **tokens to PostgreSQL** — the CPU of the exchange (client) and of the server to send one request's 5,000
+3. **tokens to PostgreSQL** — the CPU of the exchange (client) and of the server to send one request's 5,000
    tokens to a statement, as a ``bytea[]`` of 5,000 elements (psycopg's list dumper) and packed in one ``bytea``
    (``store.tokens.packed``), cut into rows (``TOKEN_ROWS``) or into an array (``TOKEN_ARRAY``); the median
    client CPU and the mean server CPU of 300 statements each. Needs the embedded PostgreSQL
@@ -39,7 +40,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository, for ``bench``
 from bench.exchange_sync import LoadPlan, load_request  # the load of the end-to-end bench
-from exchange.service import wire
+from exchange.service import bulk_bodies, wire
 from exchange.service.store.events import _decide  # the stage itself, private to the store
 from exchange.service.store.tokens import TOKEN_ARRAY, TOKEN_ROWS, packed, stored
 from unionfed.postgres import EmbeddedPostgres
@@ -78,10 +79,13 @@ def stage_figures(repeats: int) -> list[tuple[str, float]]:
     figures = []
     body = request_body(tokens, 0)
     document = wire.parse_json(body)
-    figures.append(("read (JSON)", cpu_per_event(lambda: wire.parse_json(body), PEOPLE, repeats)))
-    figures.append(("check", cpu_per_event(lambda: wire.events_request(document), PEOPLE, repeats)))
+    figures.append(
+        ("read and check (bulk_bodies)", cpu_per_event(lambda: bulk_bodies.events_request(body), PEOPLE, repeats))
+    )
+    figures.append(("wire's checks: read (JSON)", cpu_per_event(lambda: wire.parse_json(body), PEOPLE, repeats)))
+    figures.append(("wire's checks: check", cpu_per_event(lambda: wire.events_request(document), PEOPLE, repeats)))
     for visit, row, label in ((0, _CLAIMED, "first visits"), (1, _ACTIVE, "later visits")):
-        batches = wire.events_request(wire.parse_json(request_body(tokens, visit))).batches
+        batches = bulk_bodies.events_request(request_body(tokens, visit)).batches
         records = [(token, PROVINCE, *row) for token in tokens]
         decide = partial(_decide, records, [], batches)
         figures.append((f"decide, {label}", cpu_per_event(decide, PEOPLE, repeats)))

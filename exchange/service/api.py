@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from exchange.service import wire
+from exchange.service import bulk_bodies, wire
 from exchange.service.auth import Authenticator, acting_for, gateway_only, reading
 from exchange.service.cpu_lane import run_in_lane
 from exchange.service.db.pool import Pool, in_transaction
@@ -86,7 +86,7 @@ class ExchangeApi:
     async def claims(self, request: Request) -> Response:
         """``POST /v1/claims``."""
         peer = await self._peer(request)
-        asked = wire.claims_request(await self._document(request))
+        asked = bulk_bodies.claims_request(await request.body())
         request.state.province = asked.province
         acting_for(peer, asked.province)
         answers = await in_transaction(self.pool, lambda connection: claim(connection, asked.province, asked.tokens))
@@ -106,9 +106,7 @@ class ExchangeApi:
         """``POST /v1/events``."""
         peer = await self._peer(request)
         body = await request.body()  # at most the app's largest body (``BodySizeLimit``)
-        asked = await run_in_lane(
-            lambda: wire.events_request(wire.parse_json(body)), small=len(body) < SMALL_REQUEST_BYTES
-        )
+        asked = await run_in_lane(lambda: bulk_bodies.events_request(body), small=len(body) < SMALL_REQUEST_BYTES)
         request.state.province = asked.province
         acting_for(peer, asked.province)
         try:
