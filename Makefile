@@ -11,8 +11,9 @@ STAMP := $(VENV)/.installed-from-lock
 .PHONY: run test lint typecheck pytest bench lock refresh-data clean
 
 # --no-deps: the lock already pins every dependency. Left to resolve, pip 23.2 looks past the pin of
-# coverage for pytest-cov's coverage[toml] and refuses a newer release it finds (pypa/pip#12345);
-# pip check then proves the pinned set is whole.
+# coverage for pytest-cov's coverage[toml] and refuses a newer release it finds (pypa/pip#12345).
+# pip check then finds any installed package whose requirements are missing or at the wrong version
+# (it does not look at extras: those were resolved with the rest when the lock was compiled).
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements.lock

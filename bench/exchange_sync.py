@@ -381,11 +381,6 @@ def event_shape(person: int, visit: int) -> tuple[str, str, int]:
     return "member.updated", "active" if person % 20 else ("retired" if visit % 2 else "active"), variant
 
 
-def load_event(token: str, province: str, person: int, visit: int) -> dict[str, Any]:
-    """The event for the ``visit``-th time the load reaches person number ``person``."""
-    return _event_of_shape(token, province, *event_shape(person, visit))
-
-
 def _event_of_shape(token: str, province: str, kind: str, status: str, variant: int) -> dict[str, Any]:
     return {
         "type": kind,
@@ -408,7 +403,8 @@ def _encoded_shape(province: str, kind: str, status: str, variant: int) -> tuple
 
 
 def encoded_event(token: str, province: str, person: int, visit: int) -> str:
-    """``json.dumps(load_event(...))``, each of the few shapes of event encoded once."""
+    """The JSON of the event for the ``visit``-th time the load reaches person number ``person``; each of the
+    few shapes of event is encoded once."""
     before, after = _encoded_shape(province, *event_shape(person, visit))
     return before + token + after
 

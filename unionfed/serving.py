@@ -20,7 +20,9 @@ objects while it is read and decided (parsed JSON, events, rows), so at 20,000 i
 the middle of each request, 3.5 ms each over live objects that all survive. At 200,000 a request's objects are
 freed before a collection is due. Measured in bench/exchange_sync.py (2026-11-24, ``gc.callbacks`` timing every
 collection in the exchange process): 1.49 and 1.52 s of 23.7 s of CPU in collections at 20,000, 0.08 s at
-200,000; the exchange's CPU per event 34.4 → 31.3 µs.
+200,000; the exchange's CPU per event 34.4 → 31.3 µs. The node and the gateway take the same thresholds (one way to
+serve); they were measured at the earlier, lower ones and not again at 200,000. A higher threshold only makes young
+collections rarer; what it delays is freeing garbage in cycles, which their requests no longer leave.
 
 uvicorn serves with uvloop and httptools (its C event loop and HTTP parser, dependencies of unionfed): in
 alternating runs of the same bench, national statistics over 31 provinces p50 218 ms against 258 ms with

@@ -48,6 +48,7 @@ def test_print_env_without_a_running_make_run_says_to_start_it(tmp_path: Path) -
     assert done.returncode == 1
     assert "start `make run` first" in done.stderr
     assert done.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # no secrets generated, no server folder made
 
 
 def test_the_org_option_takes_the_id_the_api_shows() -> None:

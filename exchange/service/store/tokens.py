@@ -13,22 +13,33 @@ claims request its 1,000 once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
+TOKEN_BYTES: Final = 32  # a SHA-256
 # The tokens of a ``packed`` parameter (32 bytes each) as rows ``(token)``, in their order (one ``%b``
 # placeholder): for FROM.
 TOKEN_ROWS: Final = (
-    "(SELECT substr(packed, n * 32 + 1, 32) AS token"  # noqa: S105 - SQL, not a secret
+    "(SELECT substr(packed, n * 32 + 1, 32) AS token"  # noqa: S105 - SQL, not a secret; 32: ``TOKEN_BYTES``
     " FROM (SELECT %b::bytea) AS parameter(packed), generate_series(0, length(packed) / 32 - 1) AS n)"
 )
 # The same tokens as a ``bytea[]``: for ``token = ANY(...)``.
 TOKEN_ARRAY: Final = f"ARRAY(SELECT token FROM {TOKEN_ROWS} AS packed_tokens)"  # noqa: S608 - a constant
 
 
-def packed(tokens: Iterable[str]) -> bytes:
-    """``tokens`` as the parameter of ``TOKEN_ROWS`` or ``TOKEN_ARRAY``."""
-    return bytes.fromhex("".join(tokens))
+def packed(tokens: Sequence[str]) -> bytes:
+    """``tokens`` as the parameter of ``TOKEN_ROWS`` or ``TOKEN_ARRAY``.
+
+    The statement cuts the bytes every 32: one token of another length would shift every token after it, so
+    lengths are checked here, in C (the API checks every token first; this guards the store's own callers).
+    ``bytes.fromhex`` refuses what is not hex but skips spaces, hence the second check.
+    """
+    if tokens and set(map(len, tokens)) != {2 * TOKEN_BYTES}:
+        raise ValueError(f"a token to pack is not {2 * TOKEN_BYTES} hex characters")
+    joined = bytes.fromhex("".join(tokens))
+    if len(joined) != TOKEN_BYTES * len(tokens):
+        raise ValueError(f"a token to pack is not {TOKEN_BYTES} bytes")
+    return joined
 
 
 def stored(tokens: Iterable[str]) -> list[bytes]:
