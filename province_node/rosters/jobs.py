@@ -208,7 +208,6 @@ class ImportJobs:
 
     async def _outcome(self, caller: Caller, request: ImportRequest, job_id: int) -> dict[str, Any]:
         """The job's final columns: its summary, or why it failed."""
-        finished = {"finished_at": _now()}
         try:
             uploader = await self._uploader(caller)
             summary = await import_file(
@@ -216,11 +215,11 @@ class ImportJobs:
             )
         except (SpreadsheetError, DomainError) as error:
             code = error.code if isinstance(error, SpreadsheetError) else error.code.value
-            return {**finished, "status": JobStatus.FAILED.value, "error": {"code": code, "message": error.message}}
+            return _failed({"code": code, "message": error.message})
         except Exception:
             _log.exception("import job %s failed", job_id)
             problem = {"code": "INTERNAL_ERROR", "message": "导入时发生内部错误，未写入任何数据；请联系系统管理员"}
-            return {**finished, "status": JobStatus.FAILED.value, "error": problem}
+            return _failed(problem)
         return {
             "finished_at": _now(),
             "status": finished_status(request.mode, written=summary.written).value,
@@ -244,6 +243,11 @@ class ImportJobs:
         """Wait for the jobs this process is running (tests and shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _failed(problem: dict[str, str]) -> dict[str, Any]:
+    """The final columns of a job that failed now, for ``problem`` (its code and message)."""
+    return {"finished_at": _now(), "status": JobStatus.FAILED.value, "error": problem}
 
 
 def _row_count_hint(path: Path) -> int | None:

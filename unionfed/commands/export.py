@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from unionfed.commands.organisation_option import HELP as ORG_HELP
-from unionfed.commands.organisation_option import organisation_key
+from unionfed.commands.organisation_option import resolve_organisation
 
 if TYPE_CHECKING:
-    from province_node.services.unit_of_work import UnitOfWork
     from province_node.settings import NodeSettings
 
 _log = logging.getLogger(__name__)
@@ -55,22 +54,6 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(export(configured[0], args))
 
 
-async def _organisation_id(uow: UnitOfWork, org: str | None) -> int | None:
-    """The organisation ``--org`` names: an id, or a credit code; ``NotFound`` outside the account's scope."""
-    from province_node.domain.errors import NotFound
-    from province_node.services.organisations import organisation_by_credit_code
-
-    if org is None:
-        return None
-    key = organisation_key(org)
-    if key is not None:
-        return key
-    organisation = await organisation_by_credit_code(uow, org.strip())
-    if organisation is None:
-        raise NotFound("工会组织")
-    return organisation.id
-
-
 async def export(settings: NodeSettings, args: argparse.Namespace) -> int:
     """Run the export as ``args.username``; the exit status."""
     from province_node.domain.errors import DomainError
@@ -96,7 +79,7 @@ async def export(settings: NodeSettings, args: argparse.Namespace) -> int:
             caller = await accounts.caller_by_username(UnitOfWork(db, tenant, None), args.username)
             uow = UnitOfWork(db, tenant, caller)
             async with uow:
-                under = await _organisation_id(uow, args.org)
+                under = await resolve_organisation(session, args.org) if args.org is not None else None
                 summary = await export_roster(uow, ExportKind(args.kind), partial, under=under, via="cli")
         os.replace(partial, out)
     except (DomainError, RosterWriteError) as error:

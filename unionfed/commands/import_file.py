@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from unionfed.commands.organisation_option import HELP as ORG_HELP
-from unionfed.commands.organisation_option import organisation_key
+from unionfed.commands.organisation_option import resolve_organisation
 
 if TYPE_CHECKING:
     from province_node.domain.access import Caller
@@ -80,7 +80,8 @@ async def _import(settings: NodeSettings, tenant_settings: TenantSettings, args:
 
     tenant = open_tenant(tenant_settings, settings)
     try:
-        organisation_id = await _organisation_id(tenant, args.org)
+        async with tenant.sessions() as session:
+            organisation_id = await resolve_organisation(session, args.org)
         caller = await _caller(tenant, organisation_id, args.username)
         mode = (
             ImportMode.DRY_RUN
@@ -111,21 +112,6 @@ async def _import(settings: NodeSettings, tenant_settings: TenantSettings, args:
             return summary
     finally:
         await tenant.engine.dispose()
-
-
-async def _organisation_id(tenant: Tenant, reference: str) -> int:
-    from sqlalchemy import select
-
-    from province_node.db.tables import Organisation
-    from province_node.domain.errors import NotFound
-
-    key = organisation_key(reference)
-    named = Organisation.id == key if key is not None else Organisation.credit_code == reference.strip().upper()
-    async with tenant.sessions() as session:
-        found = await session.scalar(select(Organisation.id).where(named))
-    if found is None:
-        raise NotFound("工会组织")
-    return int(found)
 
 
 async def _caller(tenant: Tenant, organisation_id: int, username: str | None) -> Caller:

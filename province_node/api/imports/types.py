@@ -156,7 +156,11 @@ class ImportJobType:
         seconds = elapsed(self.row)
         return round(seconds, 1) if seconds is not None else None
 
-    @strawberry.field(description="Rows the file declares, when known before reading it (for a progress bar).")
+    @strawberry.field(
+        description="Rows of the file. Once it has been read whole (SUCCEEDED, CHECKED, REFUSED): the rows actually "
+        "read. Before that, and for a FAILED or INTERRUPTED job: the rows the sheet declares, header rows included, "
+        "as a hint for a progress bar (null when the sheet does not say so cheaply)."
+    )
     def rows_total(self) -> int | None:
         return self.row.rows_total
 

@@ -7,7 +7,7 @@ import dataclasses
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import anyio
 import httpx
@@ -17,6 +17,8 @@ from sqlalchemy import text
 from exchange.standard import profile
 from province_node import app as node_app
 from province_node.app import create_app
+from province_node.rosters import jobs
+from province_node.rosters.reading import SpreadsheetError
 from province_node.settings import NodeSettings
 from province_node.synthetic.rosters import RosterEntry, write_member_roster
 from tests.integration.province_node.conftest import GraphQLClient, fetch, gid, key_of, scalar
@@ -183,6 +185,20 @@ async def test_a_file_that_is_not_a_spreadsheet_fails_with_a_coded_chinese_reaso
     assert job["failure"]["code"] == "FILE_TYPE"
     assert job["failure"]["message"]
     assert job["outcome"] is None
+
+
+async def test_a_job_that_fails_after_running_a_while_reports_the_time_it_ran(
+    world: World, furong_clerk: GraphQLClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def import_failing_after_a_while(*args: object, **kwargs: object) -> NoReturn:
+        await anyio.sleep(0.3)
+        raise SpreadsheetError("HEADER_NOT_FOUND", "在前 20 行中找不到表头")
+
+    monkeypatch.setattr(jobs, "import_file", import_failing_after_a_while)
+    started = await upload(furong_clerk, furong_roster(world, tmp_path, 3), world.furong.id)
+    job = await finished_job(furong_clerk, started["job"]["id"])
+    assert (job["status"], job["failure"]["code"]) == ("FAILED", "HEADER_NOT_FOUND")
+    assert job["elapsedSeconds"] >= 0.3  # finished when it failed, not when it started
 
 
 async def test_the_upload_is_deleted_from_disk_once_its_import_ends(
