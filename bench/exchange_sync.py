@@ -775,6 +775,22 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def host_speed() -> float:
+    """CPU ms of a fixed pure-Python loop (5,000,000 additions), best of three: the host's speed when the bench ran.
+
+    The same code gives rates a third apart on this shared machine from one hour to the next; this figure, printed
+    with the rates, tells a slow host from a slow change (bench/README.md, "Exchange sync").
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for number in range(5_000_000):
+            total += number
+        best = min(best, time.process_time() - started)
+    return 1000 * best
+
+
 def main() -> None:
     """Set up, measure claims, then events and lag; print the table; drop the databases and stop PostgreSQL."""
     args = parse_args()
@@ -784,7 +800,8 @@ def main() -> None:
     exchange: ExchangeProcess | None = None
     figures = Figures()
     print(f"exchange sync, Python {platform.python_version()}, {os.cpu_count()} CPUs, {china_today()}, "
-          f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")  # fmt: skip
+          f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; host speed: {host_speed():.0f} ms CPU "
+          "for the reference loop (lower is faster)")  # fmt: skip
     try:
         exchange_url = databases.exchange()
         node_urls = {province: databases.node(province) for province in PROBE_PROVINCES}
