@@ -14,5 +14,5 @@ def test_an_answer_keeps_chinese_as_itself_and_is_compact() -> None:
 
 def test_an_answer_reads_back_as_what_was_sent() -> None:
     content = {"results": [{"token": "a" * 64, "outcome": "conflict", "province": "42"}], "rows": {"43": 7}}
-    assert json.loads(Json(content).body) == content
+    assert json.loads(bytes(Json(content).body)) == content
     assert Json(content).headers["content-type"] == "application/json"
