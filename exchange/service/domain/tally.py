@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection
+from operator import itemgetter
 from typing import Final
 
 from exchange.service.domain.model import DIMENSION_WIRE_NAMES, IndexRow
@@ -39,15 +40,15 @@ def contributions(row: IndexRow | None) -> list[TallyKey]:
 def deltas(changes: Collection[tuple[IndexRow | None, IndexRow | None]]) -> dict[TallyKey, int]:
     """The summed tally changes of rows going from ``before`` to ``after`` (zero changes left out).
 
-    Rows are counted by their whole content first (``Counter`` counts in C, the rows before as well as after:
-    ``subtract`` of a plain iterable would loop in Python), so a batch of many similar people costs one
-    expansion per distinct row.
+    Rows are counted by their whole content first, all of them and in C (``map`` and ``Counter``; the rows
+    before as well as after: ``subtract`` of a plain iterable would loop in Python); whether a row counts
+    is asked once per distinct row, and a batch of many similar people costs one expansion per distinct row.
     """
-    rows = Counter(after for _, after in changes if after is not None and after.counted)
-    rows.subtract(Counter(before for before, _ in changes if before is not None and before.counted))
+    rows = Counter(map(itemgetter(1), changes))
+    rows.subtract(Counter(map(itemgetter(0), changes)))
     counter: Counter[TallyKey] = Counter()
     for row, count in rows.items():
         if count:
-            for key in contributions(row):
+            for key in contributions(row):  # none for no row or a row not counted
                 counter[key] += count
     return {key: count for key, count in counter.items() if count}
