@@ -779,7 +779,8 @@ def host_speed() -> float:
     """CPU ms of a fixed pure-Python loop (5,000,000 additions), best of three: the host's speed when the bench ran.
 
     The same code gives rates a third apart on this shared machine from one hour to the next; this figure, printed
-    with the rates, tells a slow host from a slow change (bench/README.md, "Exchange sync").
+    with the rates, is a first sign of a slow host. Only a first sign: a loop in one core's cache misses contention
+    that slows PostgreSQL's work over many pages (bench/README.md, "Exchange sync"); the CPU per item is the gauge.
     """
     best = float("inf")
     for _ in range(3):
