@@ -61,12 +61,26 @@ async def organisation_in_scope(uow: UnitOfWork, organisation_id: int, *, lock: 
     return organisation
 
 
+def _credit_code_is(credit_code: str) -> ColumnElement[bool]:
+    """The condition of the organisation with this credit code, as typed in any case and with blanks around it."""
+    return Organisation.credit_code == search_text(credit_code, what="统一社会信用代码").upper()
+
+
 async def organisation_by_credit_code(uow: UnitOfWork, credit_code: str) -> Organisation | None:
     """The organisation with this credit code, if it is in the caller's subtree."""
-    code = search_text(credit_code, what="统一社会信用代码").upper()
-    statement = select(Organisation).where(Organisation.credit_code == code)
-    organisation: Organisation | None = await uow.db.scalar(statement)
+    organisation: Organisation | None = await uow.db.scalar(select(Organisation).where(_credit_code_is(credit_code)))
     return organisation if organisation is not None and uow.caller.governs(organisation.path) else None
+
+
+async def organisation_id_named(uow: UnitOfWork, organisation_id: int | None, credit_code: str) -> int:
+    """The id of the organisation named by ``organisation_id``, or else by ``credit_code``: in the caller's subtree,
+    or anywhere in the tenant when the unit of work has no caller yet (the import command chooses who acts from
+    the organisation); ``NotFound`` otherwise, the same for one elsewhere as for none."""
+    named = Organisation.id == organisation_id if organisation_id is not None else _credit_code_is(credit_code)
+    organisation: Organisation | None = await uow.db.scalar(select(Organisation).where(named))
+    if organisation is None or (uow.has_caller and not uow.caller.governs(organisation.path)):
+        raise NotFound("工会组织")
+    return organisation.id
 
 
 async def organisations_by_ids(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, Organisation]:

@@ -79,7 +79,7 @@ async def export(settings: NodeSettings, args: argparse.Namespace) -> int:
             caller = await accounts.caller_by_username(UnitOfWork(db, tenant, None), args.username)
             uow = UnitOfWork(db, tenant, caller)
             async with uow:
-                under = await resolve_organisation(session, args.org) if args.org is not None else None
+                under = await resolve_organisation(uow, args.org) if args.org is not None else None
                 summary = await export_roster(uow, ExportKind(args.kind), partial, under=under, via="cli")
         os.replace(partial, out)
     except (DomainError, RosterWriteError) as error:

@@ -76,12 +76,13 @@ async def _import(settings: NodeSettings, tenant_settings: TenantSettings, args:
     from province_node.rosters.imports import ImportRequest, import_file
     from province_node.rosters.outcome import ImportMode
     from province_node.rosters.reading import row_count_hint
+    from province_node.services.unit_of_work import Database, UnitOfWork
     from province_node.tenant import open_tenant
 
     tenant = open_tenant(tenant_settings, settings)
     try:
-        async with tenant.sessions() as session:
-            organisation_id = await resolve_organisation(session, args.org)
+        async with tenant.sessions() as session:  # no caller yet: the organisation chooses who acts
+            organisation_id = await resolve_organisation(UnitOfWork(Database(session), tenant, None), args.org)
         caller = await _caller(tenant, organisation_id, args.username)
         mode = (
             ImportMode.DRY_RUN

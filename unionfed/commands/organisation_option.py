@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+    from province_node.services.unit_of_work import UnitOfWork
 
 HELP: Final = "its id (as the API shows it, or its number) or its credit code"
 _LONGEST_NUMBER: Final = 17  # digits of a row number; a credit code has 18 characters, digits only for some
@@ -22,24 +22,10 @@ def organisation_key(reference: str) -> int | None:
     return decode_key("Organisation", reference)
 
 
-async def resolve_organisation(session: AsyncSession, reference: str) -> int:
-    """The id of the organisation ``reference`` names (see ``organisation_key``, else a credit code, in any case);
-    ``NotFound`` when there is none, ``RuleViolation`` for a credit code with control characters.
+async def resolve_organisation(uow: UnitOfWork, reference: str) -> int:
+    """The id of the organisation ``reference`` names (see ``organisation_key``, else a credit code, in any case):
+    in the caller's subtree, or anywhere in the tenant before there is a caller (``import`` chooses its account
+    from the organisation); ``NotFound`` otherwise, ``RuleViolation`` for a credit code with control characters."""
+    from province_node.services.organisations import organisation_id_named
 
-    Looked up in the whole tenant: ``import`` chooses its account from the organisation, so the scope is the
-    command's to check afterwards (``export`` does, with the same ``NotFound``, so nothing tells them apart)."""
-    from sqlalchemy import select
-
-    from province_node.db.tables import Organisation
-    from province_node.domain.errors import NotFound
-    from province_node.services.pages import search_text
-
-    key = organisation_key(reference)
-    if key is not None:
-        named = Organisation.id == key
-    else:
-        named = Organisation.credit_code == search_text(reference, what="统一社会信用代码").upper()
-    found = await session.scalar(select(Organisation.id).where(named))
-    if found is None:
-        raise NotFound("工会组织")
-    return int(found)
+    return await organisation_id_named(uow, organisation_key(reference), reference)
