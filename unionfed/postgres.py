@@ -73,13 +73,16 @@ def _free_port() -> int:
         return port
 
 
-def _server_account() -> pwd.struct_passwd | None:
-    """The OS account the server runs as: ``None`` (ourselves) unless we are root."""
+def _server_account(*, create: bool) -> pwd.struct_passwd | None:
+    """The OS account the server runs as: ``None`` (ourselves) unless we are root. Made when missing only if
+    ``create`` (starting a server does; looking at one, as ``unionfed run --print-env`` does, changes nothing)."""
     if os.geteuid() != 0:
         return None
     try:
         return pwd.getpwnam(SERVER_USER)
     except KeyError:
+        if not create:
+            return None  # no such account: no server of ours can be running
         subprocess.run(
             ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER],
             check=True,
@@ -97,7 +100,7 @@ class EmbeddedPostgres:
         self.log_file = self.folder / "server.log"
         self._wanted_port = port
         self._settings = dict(settings)
-        self._account = _server_account()
+        self._account = _server_account(create=False)
         self._bin = _binaries()
         self.started_here = False
 
@@ -105,6 +108,7 @@ class EmbeddedPostgres:
 
     def start(self) -> None:
         """Initialise if needed and start, or reuse the server already running on this folder."""
+        self._account = _server_account(create=True)
         self.folder.mkdir(parents=True, exist_ok=True)
         self._hand_to_server(self.folder)
         with self._start_lock():

@@ -147,11 +147,11 @@ def run(args: argparse.Namespace) -> int:
     from province_node.settings import node_settings
     from unionfed.commands.node import migrate_tenants
 
-    if args.print_env:
-        return print_environment(args)
     embedded = (
         None if os.environ.get("DATABASE_URL") else EmbeddedPostgres(args.data_dir / "postgres", port=args.db_port)
     )
+    if args.print_env:
+        return print_environment(args, embedded)
     # Both signals stop everything cleanly, also when started in the background (where SIGINT is ignored).
     signal.signal(signal.SIGINT, _interrupted)
     signal.signal(signal.SIGTERM, _interrupted)
@@ -199,21 +199,15 @@ def services_environment(args: argparse.Namespace, stored: Mapping[str, Any], da
     return environment
 
 
-def print_environment(args: argparse.Namespace) -> int:
+def print_environment(args: argparse.Namespace, embedded: EmbeddedPostgres | None) -> int:
     """Print the running ``run``'s configuration as shell exports (exit status 1, and why, when it is not
     running: the embedded server's port and the secrets exist only then). Reads only: it creates no server,
     account or secret."""
     secrets_file = args.data_dir / "dev-secrets.json"
-    pgdata = args.data_dir.resolve() / "postgres" / "pgdata"
-    embedded = None
-    if not os.environ.get("DATABASE_URL"):
-        # Looked at before the server is: as root, ``EmbeddedPostgres`` creates the account it runs under.
-        running = (pgdata / "postmaster.pid").exists()
-        embedded = EmbeddedPostgres(args.data_dir / "postgres", port=args.db_port) if running else None
-        if embedded is None or not embedded.is_running():
-            print(f"unionfed run --print-env: no PostgreSQL running on {pgdata}; start `make run` first",
-                  file=sys.stderr)  # fmt: skip
-            return 1
+    if embedded is not None and not embedded.is_running():
+        print(f"unionfed run --print-env: no PostgreSQL running on {embedded.pgdata}; start `make run` first",
+              file=sys.stderr)  # fmt: skip
+        return 1
     if not secrets_file.exists():
         print(f"unionfed run --print-env: no {secrets_file}; start `make run` first", file=sys.stderr)
         return 1
