@@ -25,12 +25,9 @@ from msgspec import Meta
 from msgspec.structs import astuple
 
 from exchange.service import wire
-from exchange.service.domain.model import DIMENSION_COLUMNS, EVENT_STATUSES, NO_DIMENSIONS, IndexEvent, IndexStatus
-from exchange.standard.events import MemberEventType
+from exchange.service.domain.model import DIMENSION_COLUMNS, NO_DIMENSIONS, IndexEvent, IndexStatus
 
 _LOWER_HEX: Final = re.compile(r"[0-9a-f]*")
-_STATUS: Final = {status.value: status for status in EVENT_STATUSES}
-_CLAIM_RELEASED: Final = MemberEventType.CLAIM_RELEASED.value
 _ENDED: Final = IndexStatus.ENDED.value
 # Every structure is a plain record (``gc=False``: no cycles, and tens of thousands less for the collector).
 _RECORD: Final[dict[str, Any]] = {"forbid_unknown_fields": True, "gc": False, "rename": "camel"}
@@ -65,10 +62,10 @@ _Dimensions = msgspec.defstruct(
 _Event = msgspec.defstruct(
     "Event",
     [
-        ("type", _one_of(event_type.value for event_type in MemberEventType)),
+        ("type", _one_of(wire.EVENT_TYPES)),
         ("token", _Token),
         ("province", str),
-        ("status", _one_of(_STATUS)),
+        ("status", _one_of(wire.EVENT_STATUS)),
         ("occurred_on", datetime.date),
         ("dimensions", _Dimensions | None, None),
         ("previous_token", _Token | None, None),
@@ -118,10 +115,10 @@ def claims_request(body: bytes) -> wire.ClaimsRequest:
     try:
         province, tokens = astuple(_CLAIMS.decode(body))
     except (msgspec.DecodeError, RecursionError):
-        return wire.claims_request(wire.parse_json(body))
-    if not _all_lower_hex(tokens):
-        return wire.claims_request(wire.parse_json(body))
-    return wire.ClaimsRequest(province, tokens)
+        tokens = []  # read again below
+    if tokens and _all_lower_hex(tokens):
+        return wire.ClaimsRequest(province, tokens)
+    return wire.claims_request(wire.parse_json(body))
 
 
 def _events(body: Any) -> wire.EventsRequest | None:
@@ -142,14 +139,14 @@ def _events(body: Any) -> wire.EventsRequest | None:
         indexed = []
         for event in events:
             kind, token, event_province, status, _, dimensions, previous = astuple(event)
-            releases = kind == _CLAIM_RELEASED
+            releases = kind == wire.CLAIM_RELEASED
             if event_province != province or (releases and status != _ENDED):
                 return None
             tokens.append(token)
             if previous is not None:
                 tokens.append(previous)
             known = NO_DIMENSIONS if dimensions is None else astuple(dimensions)
-            indexed.append(IndexEvent(token, province, _STATUS[status], known, previous, releases))
+            indexed.append(IndexEvent(token, province, wire.EVENT_STATUS[status], known, previous, releases))
         parsed.append(wire.EventBatch(seq, indexed, digest))
     return wire.EventsRequest(province, parsed) if _all_lower_hex(tokens) else None
 

@@ -39,9 +39,9 @@ LAST_BIRTH_YEAR: Final = 2100
 
 _TOKEN = re.compile(r"[0-9a-f]{64}")
 PROVINCES: Final = frozenset(entry.code for entry in code_list("province"))
-_EVENT_TYPES: Final = frozenset(event_type.value for event_type in MemberEventType)
-_CLAIM_RELEASED: Final = MemberEventType.CLAIM_RELEASED.value
-_EVENT_STATUS: Final = {status.value: status for status in EVENT_STATUSES}
+EVENT_TYPES: Final = frozenset(event_type.value for event_type in MemberEventType)
+CLAIM_RELEASED: Final = MemberEventType.CLAIM_RELEASED.value
+EVENT_STATUS: Final = {status.value: status for status in EVENT_STATUSES}
 _EVENT_KEYS: Final = frozenset({"type", "token", "province", "status", "occurredOn", "dimensions", "previousToken"})
 _EVENT_REQUIRED: Final = _EVENT_KEYS - {"previousToken", "dimensions"}
 _DIMENSION_POSITION: Final = {name: position for position, name in enumerate(DIMENSION_WIRE_NAMES)}
@@ -196,19 +196,19 @@ def events_request(document: object) -> EventsRequest:
 def _event(event: object, own: str, index: int, batch: str, n: int) -> IndexEvent:
     if type(event) is not dict or not event.keys() <= _EVENT_KEYS or not event.keys() >= _EVENT_REQUIRED:
         raise _malformed(event, batch, n, index)
-    if not isinstance(event["type"], str) or event["type"] not in _EVENT_TYPES:
+    if not isinstance(event["type"], str) or event["type"] not in EVENT_TYPES:
         raise _refused(f"未知的事件类型：{echoed(event['type'])}", batch, n, "type", index)
     token = event["token"]
     if not is_token(token):
         raise _refused("身份令牌应为 64 位小写十六进制字符", batch, n, "token", index)
     if event["province"] != own:
         raise _refused("事件的省份与请求的省份不一致", batch, n, "province", index)
-    status = _EVENT_STATUS.get(event["status"]) if isinstance(event["status"], str) else None
+    status = EVENT_STATUS.get(event["status"]) if isinstance(event["status"], str) else None
     if status is None:
-        raise _refused(f"会籍状态应为 {'、'.join(sorted(_EVENT_STATUS))} 之一", batch, n, "status", index)
-    releases = event["type"] == _CLAIM_RELEASED
+        raise _refused(f"会籍状态应为 {'、'.join(sorted(EVENT_STATUS))} 之一", batch, n, "status", index)
+    releases = event["type"] == CLAIM_RELEASED
     if releases and status is not IndexStatus.ENDED:  # the one pairing of type and status PROTOCOL.md states
-        raise _refused(f"{_CLAIM_RELEASED} 事件的会籍状态应为 ended（释放认领即结束）", batch, n, "status", index)
+        raise _refused(f"{CLAIM_RELEASED} 事件的会籍状态应为 ended（释放认领即结束）", batch, n, "status", index)
     occurred = event["occurredOn"]
     if not _is_date(occurred):
         raise _refused("occurredOn 应为 YYYY-MM-DD 格式的日期", batch, n, "occurredOn", index)
