@@ -32,6 +32,7 @@ from exchange.service.errors import ConcurrentChange, Refusal, RequestTooLarge, 
 from exchange.service.metrics import ExchangeMetrics
 from exchange.service.settings import ExchangeSettings
 from exchange.service.store import reads
+from exchange.service.store.events import create_staging
 from unionfed.request_size import BodySizeLimit
 
 _log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: ExchangeSettings, *, check_schema: bool = True) -> Starlette:
     """The exchange app over the database of ``settings`` (its schema checked at startup unless told not)."""
-    pool = create_pool(settings.database_url, settings.pool_size)
+    pool = create_pool(settings.database_url, settings.pool_size, prepare=create_staging)
     metrics = ExchangeMetrics()
     api = ExchangeApi(pool, Authenticator(pool, settings.peer_cache_seconds), metrics)
 

@@ -5,7 +5,11 @@ its seq is a redelivery, acknowledged without effect, unless its digest differs 
 that seq (``SEQUENCE_REUSED``). Then the index rows of every token the batches name are locked, in token
 order. The ledger (``domain.index_rules``) decides in memory, in the CPU lane for a large request
 (``cpu_lane``); then a few statements write the result: removed rows, new rows, changed rows, conflicts,
-summed tally deltas, the province's progress and the digests of the batches applied.
+summed tally deltas, and in one statement the province's progress and the digests of the batches applied.
+
+Most requests are a relay's few events, so what every request pays is kept to few round trips: the
+staging table is made once per connection (``create_staging``, when the pool opens it), and the
+progress row is inserted only for a province's first request.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ _ROW_COLUMNS: Final = ("token", "province", "status", *DIMENSION_COLUMNS, "last_
 _COLUMNS: Final = ", ".join(_ROW_COLUMNS)
 # Rows are written through a staging table filled by COPY: Python formats text lines (cheap) instead of
 # adapting one array element at a time, and PostgreSQL's COPY parses them fast. The table lives as long
-# as the connection and is emptied at every commit.
+# as the connection (``create_staging``) and is emptied at every commit.
 _STAGING: Final = f"""
 CREATE TEMPORARY TABLE IF NOT EXISTS identity_staging (
     existed boolean NOT NULL, token bytea NOT NULL, province char(2) NOT NULL, status text NOT NULL,
@@ -78,19 +82,24 @@ SELECT u.seq FROM unnest(%b::int8[], %b::bytea[]) AS u(seq, digest)
 JOIN applied_batch AS a ON a.province = %s AND a.seq = u.seq
 WHERE a.digest <> u.digest ORDER BY u.seq LIMIT 1
 """
-_RECORD_DIGESTS: Final = (
-    "INSERT INTO applied_batch (province, seq, digest) SELECT %s, * FROM unnest(%b::int8[], %b::bytea[])"
-)
 # A seq is reused near the head of a province's stream (a node restored from last night's backup, two nodes
 # at once); digests further back are let go, so the table stays small however long the exchange runs.
 KEPT_DIGESTS: Final = 100_000
-_FORGET_DIGESTS: Final = "DELETE FROM applied_batch WHERE province = %s AND seq <= %s"
+# What was applied: the province's progress, the digests of the batches (those that carry one), and the
+# digests now too far back forgotten; one statement.
+_RECORD_APPLIED: Final = """
+WITH progress AS (
+    UPDATE province_progress
+    SET acknowledged = %(seq)s, events_applied = events_applied + %(events)s, last_event_at = now()
+    WHERE province = %(province)s
+), forgotten AS (
+    DELETE FROM applied_batch WHERE province = %(province)s AND seq <= %(forget)s
+)
+INSERT INTO applied_batch (province, seq, digest)
+SELECT %(province)s, * FROM unnest(%(seqs)b::int8[], %(digests)b::bytea[])
+"""
 _ENSURE_PROGRESS: Final = "INSERT INTO province_progress (province) VALUES (%s) ON CONFLICT DO NOTHING"
 _LOCK_PROGRESS: Final = "SELECT acknowledged FROM province_progress WHERE province = %s FOR UPDATE"
-_RECORD_PROGRESS: Final = """
-UPDATE province_progress
-SET acknowledged = %s, events_applied = events_applied + %s, last_event_at = now() WHERE province = %s
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +130,7 @@ class _Decided:
 async def apply_events(connection: Connection, request: EventsRequest) -> Ingested:
     """Apply the batches of ``request`` after the province's last applied one (inside a transaction)."""
     province = request.province
-    await connection.execute(_ENSURE_PROGRESS, (province,))
-    cursor = await connection.execute(_LOCK_PROGRESS, (province,))
-    record = await cursor.fetchone()
-    if record is None:
-        raise ConcurrentChange("the progress row disappeared")
-    acknowledged: int = record[0]
+    acknowledged = await _lock_progress(connection, province)
     fresh = [batch for batch in request.batches if batch.seq > acknowledged]
     await _refuse_reused(connection, province, [batch for batch in request.batches if batch.seq <= acknowledged])
     duplicates = len(request.batches) - len(fresh)
@@ -144,8 +148,7 @@ async def apply_events(connection: Connection, request: EventsRequest) -> Ingest
     await _write_rows(connection, decided)
     await _write_conflicts(connection, decided.conflicts)
     await _add_tally(connection, decided.tally)
-    await connection.execute(_RECORD_PROGRESS, (fresh[-1].seq, decided.events, province))
-    await _record_digests(connection, province, fresh)
+    await _record_applied(connection, province, fresh, decided.events)
     opened = sum(1 for conflict in decided.conflicts if conflict.id is None and conflict.open)
     resolved = sum(1 for conflict in decided.conflicts if conflict.id is not None and not conflict.open)
     return Ingested(fresh[-1].seq, len(fresh), duplicates, decided.events, opened, resolved)
@@ -168,11 +171,30 @@ async def _refuse_reused(connection: Connection, province: str, redelivered: Seq
         raise SequenceReused(reused[0])
 
 
-async def _record_digests(connection: Connection, province: str, applied: Sequence[EventBatch]) -> None:
+async def create_staging(connection: Connection) -> None:
+    """Make the connection's staging table (the pool does it once for every connection it opens)."""
+    await connection.execute(_STAGING)
+
+
+async def _lock_progress(connection: Connection, province: str) -> int:
+    """Lock the province's progress row (made at its first request); its last applied seq."""
+    cursor = await connection.execute(_LOCK_PROGRESS, (province,))
+    record = await cursor.fetchone()
+    if record is None:
+        await connection.execute(_ENSURE_PROGRESS, (province,))
+        cursor = await connection.execute(_LOCK_PROGRESS, (province,))
+        record = await cursor.fetchone()
+    if record is None:
+        raise ConcurrentChange("the progress row disappeared")
+    acknowledged: int = record[0]
+    return acknowledged
+
+
+async def _record_applied(connection: Connection, province: str, applied: Sequence[EventBatch], events: int) -> None:
     seqs, digests = _digests(applied)
-    if seqs:
-        await connection.execute(_RECORD_DIGESTS, (province, seqs, digests))
-        await connection.execute(_FORGET_DIGESTS, (province, seqs[-1] - KEPT_DIGESTS))
+    last = applied[-1].seq
+    parameters = {"province": province, "seq": last, "events": events, "forget": last - KEPT_DIGESTS}
+    await connection.execute(_RECORD_APPLIED, parameters | {"seqs": seqs, "digests": digests})
 
 
 def _decide(records: Sequence[Sequence[Any]], conflicts: list[Conflict], fresh: Sequence[EventBatch]) -> _Decided:
@@ -230,7 +252,6 @@ async def _write_rows(connection: Connection, decided: _Decided) -> None:
         await connection.execute(_DELETE_ROWS, (packed(decided.removed),))
     if not decided.staged:
         return
-    await connection.execute(_STAGING)
     async with connection.cursor().copy(_COPY_STAGING) as copy:
         await copy.write(decided.staged)
     if decided.changed:
