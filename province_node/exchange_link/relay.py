@@ -32,6 +32,7 @@ from typing import Final
 
 import anyio
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from province_node.exchange_link.client import (
     ClaimOutcome,
@@ -71,6 +72,13 @@ WITH waiting AS (SELECT id, seq, event_count FROM outbox
               FROM waiting)
 SELECT o.seq, o.payload, encode(sha256(convert_to((o.payload -> 'events')::text, 'UTF8')), 'hex')
 FROM next JOIN outbox o ON o.id = next.id WHERE next.n = 1 OR next.through <= :events ORDER BY o.seq
+""")
+# Whether a round has anything to do, in one statement (each answered by a partial index): most rounds of a
+# quiet node find nothing, and a round that asked each step's question cost three transactions.
+_WAITING = text("""
+SELECT EXISTS (SELECT FROM outbox WHERE seq IS NULL),
+       EXISTS (SELECT FROM outbox WHERE seq IS NOT NULL AND sent_at IS NULL),
+       EXISTS (SELECT FROM identity_check WHERE state = 'pending')
 """)
 _MEASURE = text("""
 SELECT (SELECT coalesce(sum(event_count), 0) FROM outbox WHERE sent_at IS NULL),
@@ -185,13 +193,14 @@ class OutboxRelay:
         self.state.last_error = error
 
     async def pass_once(self) -> bool:
-        """One round: number new rows, deliver what is unsent, re-claim pending members. True when there
-        was work (so the next round starts at once)."""
+        """One round: ask what waits (one statement; a quiet node's round ends there), then number and deliver
+        new rows, re-claim pending members. True when there was work (so the next round starts at once)."""
         if self.state.acknowledged is None:
             await self.resume()
-        await self.sequence()
-        delivered = await self.deliver()
-        checked = await self.recheck_pending()
+        async with self.tenant.engine.connect() as connection:
+            unnumbered, unsent, pending = (await connection.execute(_WAITING)).one()
+        delivered = await self.deliver() if unnumbered or unsent else 0
+        checked = await self.recheck_pending() if pending else 0
         await self.release_claims()
         self.state.last_error = None
         await self.measure()
@@ -251,16 +260,21 @@ class OutboxRelay:
     async def sequence(self) -> int:
         """Number the committed rows that have no sequence yet; how many were numbered."""
         async with self.tenant.engine.begin() as connection:
-            await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('unionfed-outbox-sequence'))"))
-            applied = self.state.acknowledged or 0
-            result = await connection.execute(_SEQUENCE, {"limit": SEQUENCED_PER_PASS, "applied": applied})
+            return await self._number(connection)
+
+    async def _number(self, connection: AsyncConnection) -> int:
+        await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('unionfed-outbox-sequence'))"))
+        applied = self.state.acknowledged or 0
+        result = await connection.execute(_SEQUENCE, {"limit": SEQUENCED_PER_PASS, "applied": applied})
         return int(result.rowcount or 0)
 
     async def deliver(self) -> int:
-        """Send the next unsent rows in one request; the number of events the exchange acknowledged."""
+        """Number the new rows, then send the next unsent ones in one request; the number of events the
+        exchange acknowledged."""
         after = self.state.acknowledged or 0
         asked = {"after": after, "batches": BATCHES_PER_REQUEST, "events": EVENTS_PER_REQUEST}
-        async with self.tenant.engine.connect() as connection:
+        async with self.tenant.engine.begin() as connection:  # one transaction: a busy round's first half
+            await self._number(connection)
             rows = (await connection.execute(_UNSENT, asked)).all()
         batches = [{"seq": seq, "events": payload["events"], "digest": digest} for seq, payload, digest in rows]
         if not batches:
