@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -59,7 +60,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -576,6 +577,33 @@ async def write_probes(
     )
 
 
+@contextlib.asynccontextmanager
+async def running_probes(
+    url: str, keys: dict[str, PeerKey], node_urls: dict[str, str], relay_interval: float, rows_each: int
+) -> AsyncIterator[tuple[list[Probe], list[psycopg.AsyncConnection[Any]]]]:
+    """The lag provinces' node tenants, each with ``rows_each`` tokens claimed, its relay running and a writer
+    connection; all stopped and closed on the way out (their relays' state kept in the probes)."""
+    probes = []
+    for province in PROBE_PROVINCES:
+        tenant = open_probe(url, node_urls[province], province, keys[province], relay_interval)
+        assert tenant.exchange is not None
+        tokens = await claimed_tokens(tenant, rows_each)
+        relay = OutboxRelay(tenant, tenant.exchange, interval=relay_interval)
+        probes.append(Probe(province, tenant, relay, iter(tokens), node_urls[province]))
+    relays = [asyncio.create_task(probe.relay.run()) for probe in probes]
+    connections = [await psycopg.AsyncConnection.connect(probe.database_url, autocommit=True) for probe in probes]
+    try:
+        yield probes, connections
+    finally:
+        for task in relays:
+            task.cancel()
+        await asyncio.gather(*relays, return_exceptions=True)
+        for connection in connections:
+            await connection.close()
+        for probe in probes:
+            await probe.tenant.aclose()
+
+
 async def drained(probes: Sequence[Probe], timeout: float) -> bool:
     """Wait until every probe row is acknowledged (True) or ``timeout`` passes (False)."""
     deadline = time.monotonic() + timeout
@@ -644,45 +672,30 @@ async def lag_and_load(
     workers = [context.Process(target=load_worker, args=(plan, ready, go, results)) for plan in plans]
     for worker in workers:
         worker.start()
-    probes = []
-    for province in PROBE_PROVINCES:
-        tenant = open_probe(url, node_urls[province], province, keys[province], args.relay_interval)
-        assert tenant.exchange is not None
-        needed = int(args.probe_rate * (args.idle_seconds + args.event_rounds * args.round_seconds)) + 10
-        tokens = await claimed_tokens(tenant, needed)
-        relay = OutboxRelay(tenant, tenant.exchange, interval=args.relay_interval)
-        probes.append(Probe(province, tenant, relay, iter(tokens), node_urls[province]))
-    relays = [asyncio.create_task(probe.relay.run()) for probe in probes]
-    connections = [await psycopg.AsyncConnection.connect(probe.database_url, autocommit=True) for probe in probes]
+    needed = int(args.probe_rate * (args.idle_seconds + args.event_rounds * args.round_seconds)) + 10
     try:
-        for _ in workers:
-            await asyncio.to_thread(ready.get, True, 120)
-        idle_until = time.monotonic() + args.idle_seconds
-        await write_probes(probes, connections, args.probe_rate, idle_until, "idle")
-        await drained(probes, 30)
-        load_seconds = args.event_rounds * args.round_seconds
-        start_at = time.time() + 0.5
-        for _ in workers:
-            go.put(start_at)
-        await asyncio.sleep(0.5)
-        cpu.start()
-        load_until = time.monotonic() + load_seconds
-        await write_probes(probes, connections, args.probe_rate, load_until, "load")
-        done = [load_result(await asyncio.to_thread(results.get, True, load_seconds + 300)) for _ in workers]
-        figures.events_cpu, figures.events_cpu_seconds = cpu.cores(), cpu.seconds()
-        if not await drained(probes, 60):
-            print("  (some probe rows were still unsent 60 s after the load: left out of the lag)")
+        async with running_probes(url, keys, node_urls, args.relay_interval, needed) as (probes, connections):
+            for _ in workers:
+                await asyncio.to_thread(ready.get, True, 120)
+            idle_until = time.monotonic() + args.idle_seconds
+            await write_probes(probes, connections, args.probe_rate, idle_until, "idle")
+            await drained(probes, 30)
+            load_seconds = args.event_rounds * args.round_seconds
+            start_at = time.time() + 0.5
+            for _ in workers:
+                go.put(start_at)
+            await asyncio.sleep(0.5)
+            cpu.start()
+            load_until = time.monotonic() + load_seconds
+            await write_probes(probes, connections, args.probe_rate, load_until, "load")
+            done = [load_result(await asyncio.to_thread(results.get, True, load_seconds + 300)) for _ in workers]
+            figures.events_cpu, figures.events_cpu_seconds = cpu.cores(), cpu.seconds()
+            if not await drained(probes, 60):
+                print("  (some probe rows were still unsent 60 s after the load: left out of the lag)")
     finally:
-        for task in relays:
-            task.cancel()
-        await asyncio.gather(*relays, return_exceptions=True)
-        for connection in connections:
-            await connection.close()
-        for probe in probes:
-            figures.relay_failures += probe.relay.state.failures
-            await probe.tenant.aclose()
         for worker in workers:
             worker.join(timeout=30)
+    figures.relay_failures = sum(probe.relay.state.failures for probe in probes)
     figures.event_rates = window_rates(done, start_at, args.event_rounds, args.round_seconds)
     requests = [request for result in done for request in result.requests]
     figures.events_total = sum(request.events for request in requests)

@@ -31,8 +31,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository, for ``bench``
 from bench.exchange_sync import (
     OCCURRED_ON,
@@ -41,13 +39,11 @@ from bench.exchange_sync import (
     CpuMeter,
     Databases,
     ExchangeProcess,
-    Probe,
-    claimed_tokens,
     client_of,
     free_port,
     fresh_tokens,
-    open_probe,
     register_nodes,
+    running_probes,
     write_probes,
 )
 from exchange.protocol.service_tokens import PeerKey
@@ -97,16 +93,8 @@ async def relay_rounds(url: str, keys: dict[str, PeerKey], node_urls: dict[str, 
     """Part 1: the relays quiet, then under a trickle of rows."""
     count = RoundCount()
     count_rounds(count)
-    probes = []
-    for province in PROBE_PROVINCES:
-        tenant = open_probe(url, node_urls[province], province, keys[province], RELAY_INTERVAL)
-        assert tenant.exchange is not None
-        tokens = await claimed_tokens(tenant, int(args.rate * args.seconds * args.rounds) + 10)
-        relay = OutboxRelay(tenant, tenant.exchange, interval=RELAY_INTERVAL)
-        probes.append(Probe(province, tenant, relay, iter(tokens), node_urls[province]))
-    relays = [asyncio.create_task(probe.relay.run()) for probe in probes]
-    connections = [await psycopg.AsyncConnection.connect(probe.database_url, autocommit=True) for probe in probes]
-    try:
+    rows_each = int(args.rate * args.seconds * args.rounds) + 10
+    async with running_probes(url, keys, node_urls, RELAY_INTERVAL, rows_each) as (probes, connections):
         await asyncio.sleep(2 * RELAY_INTERVAL)  # every relay has asked the exchange where it stands
         for run in range(1, args.rounds + 1):
             count.rounds = count.busy = 0
@@ -119,14 +107,6 @@ async def relay_rounds(url: str, keys: dict[str, PeerKey], node_urls: dict[str, 
             rows = round(args.rate * args.seconds) * len(probes)
             print(f"  run {run}, {args.rate:g} rows/s each: {count.rounds} rounds ({count.busy} busy), {rows} rows; "
                   f"ms a row: {per(used, rows)}")  # fmt: skip
-    finally:
-        for task in relays:
-            task.cancel()
-        await asyncio.gather(*relays, return_exceptions=True)
-        for connection in connections:
-            await connection.close()
-        for probe in probes:
-            await probe.tenant.aclose()
 
 
 def one_event_batch(token: str, province: str, seq: int) -> dict[str, Any]:
