@@ -259,6 +259,42 @@ class Databases:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@dataclass(frozen=True)
+class Stage:
+    """What a run measures against: the exchange process on its database, the lag provinces' node databases, the
+    nodes' keys, and a meter of the exchange's and the server's CPU."""
+
+    exchange: ExchangeProcess
+    exchange_database: str
+    node_urls: dict[str, str]
+    keys: dict[str, PeerKey]
+    cpu: CpuMeter
+
+
+@contextlib.contextmanager
+def running_exchange(peers: Sequence[str]) -> Iterator[Stage]:
+    """The embedded server (``.data/bench-postgres``), an exchange on a fresh database with a node registered for
+    each of ``peers``, and node databases for the lag provinces; everything dropped or stopped on the way out."""
+    server = EmbeddedPostgres(REPO / ".data" / "bench-postgres")
+    server.start()
+    databases = Databases(server)
+    exchange: ExchangeProcess | None = None
+    try:
+        exchange_database = databases.exchange()
+        node_urls = {province: databases.node(province) for province in PROBE_PROVINCES}
+        keys = register_nodes(exchange_database, peers)
+        exchange = ExchangeProcess(exchange_database, free_port())
+        exchange.start()
+        assert exchange.process is not None
+        yield Stage(exchange, exchange_database, node_urls, keys, CpuMeter(exchange.process.pid, server))
+    finally:
+        if exchange is not None:
+            exchange.stop()
+        databases.drop_all()
+        if server.started_here:  # a server that was already running is left as it was found
+            server.stop()
+
+
 def register_nodes(exchange_url: str, provinces: Sequence[str]) -> dict[str, PeerKey]:
     """A node peer with a fresh key for each province, registered at the exchange."""
 
@@ -808,58 +844,44 @@ def host_speed() -> float:
 def main() -> None:
     """Set up, measure claims, then events and lag; print the table; drop the databases and stop PostgreSQL."""
     args = parse_args()
-    server = EmbeddedPostgres(REPO / ".data" / "bench-postgres")
-    server.start()
-    databases = Databases(server)
-    exchange: ExchangeProcess | None = None
     figures = Figures()
     print(f"exchange sync, Python {platform.python_version()}, {os.cpu_count()} CPUs, {china_today()}, "
           f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; host speed: {host_speed():.0f} ms CPU "
           "for the reference loop (lower is faster)")  # fmt: skip
     try:
-        exchange_url = databases.exchange()
-        node_urls = {province: databases.node(province) for province in PROBE_PROVINCES}
-        keys = register_nodes(exchange_url, (*LOAD_PROVINCES, *PROBE_PROVINCES))
-        exchange = ExchangeProcess(exchange_url, free_port())
-        exchange.start()
-        assert exchange.process is not None
-        cpu = CpuMeter(exchange.process.pid, server)
-        print(f"exchange at {exchange.url} (pid {exchange.process.pid}), PostgreSQL pid {server.pid}")
+        with running_exchange((*LOAD_PROVINCES, *PROBE_PROVINCES)) as stage:
+            exchange, keys, cpu = stage.exchange, stage.keys, stage.cpu
+            assert exchange.process is not None
+            print(f"exchange at {exchange.url} (pid {exchange.process.pid}), PostgreSQL pid {cpu.server.pid}")
 
-        load_keys = {province: keys[province] for province in LOAD_PROVINCES}
-        cpu.start()
-        figures.claim_rates, granted = asyncio.run(
-            claims_phase(exchange.url, load_keys, args.claim_rounds, args.claim_requests)
-        )
-        figures.claims_cpu, figures.claims_cpu_seconds = cpu.cores(), cpu.seconds()
-        print(f"claims: {sum(len(tokens) for tokens in granted.values()):,} granted; rounds "
-              + ", ".join(f"{rate:,.0f}/s" for rate in figures.claim_rates))  # fmt: skip
-
-        plans = [
-            LoadPlan(
-                exchange.url,
-                province,
-                keys[province].private_jwk(),
-                granted[province],
-                args.batches_per_request,
-                args.batch_events,
-                args.event_rounds * args.round_seconds,
+            load_keys = {province: keys[province] for province in LOAD_PROVINCES}
+            cpu.start()
+            figures.claim_rates, granted = asyncio.run(
+                claims_phase(exchange.url, load_keys, args.claim_rounds, args.claim_requests)
             )
-            for province in LOAD_PROVINCES
-        ]
-        asyncio.run(lag_and_load(args, exchange.url, keys, node_urls, plans, cpu, figures))
-        print(f"events: {figures.events_total:,} acknowledged; windows "
-              + ", ".join(f"{rate:,.0f}/s" for rate in figures.event_rates))  # fmt: skip
-        print(f"exchange holds: {check_exchange(exchange_url)}")
+            figures.claims_cpu, figures.claims_cpu_seconds = cpu.cores(), cpu.seconds()
+            print(f"claims: {sum(len(tokens) for tokens in granted.values()):,} granted; rounds "
+                  + ", ".join(f"{rate:,.0f}/s" for rate in figures.claim_rates))  # fmt: skip
+
+            plans = [
+                LoadPlan(
+                    exchange.url,
+                    province,
+                    keys[province].private_jwk(),
+                    granted[province],
+                    args.batches_per_request,
+                    args.batch_events,
+                    args.event_rounds * args.round_seconds,
+                )
+                for province in LOAD_PROVINCES
+            ]
+            asyncio.run(lag_and_load(args, exchange.url, keys, stage.node_urls, plans, cpu, figures))
+            print(f"events: {figures.events_total:,} acknowledged; windows "
+                  + ", ".join(f"{rate:,.0f}/s" for rate in figures.event_rates))  # fmt: skip
+            print(f"exchange holds: {check_exchange(stage.exchange_database)}")
         print_table(args, figures)
     except (ExchangeRefused, ExchangeUnavailable) as exc:
         raise SystemExit(f"the exchange refused or failed: {exc}; see {LOG}") from exc
-    finally:
-        if exchange is not None:
-            exchange.stop()
-        databases.drop_all()
-        if server.started_here:  # a server that was already running is left as it was found
-            server.stop()
 
 
 if __name__ == "__main__":

@@ -35,20 +35,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script:
 from bench.exchange_sync import (
     OCCURRED_ON,
     PROBE_PROVINCES,
-    REPO,
     CpuMeter,
-    Databases,
-    ExchangeProcess,
     client_of,
-    free_port,
     fresh_tokens,
-    register_nodes,
+    running_exchange,
     running_probes,
     write_probes,
 )
 from exchange.protocol.service_tokens import PeerKey
 from province_node.exchange_link.relay import OutboxRelay
-from unionfed.postgres import EmbeddedPostgres
 
 RELAY_INTERVAL = 0.2  # the node's default
 
@@ -148,30 +143,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main() -> None:
     """Set up a server, an exchange and three node tenants; measure both parts; drop everything."""
     args = parse_args()
-    server = EmbeddedPostgres(REPO / ".data" / "bench-postgres")
-    server.start()
-    databases = Databases(server)
-    exchange: ExchangeProcess | None = None
-    try:
-        exchange_url = databases.exchange()
-        node_urls = {province: databases.node(province) for province in PROBE_PROVINCES}
-        keys = register_nodes(exchange_url, PROBE_PROVINCES)
-        exchange = ExchangeProcess(exchange_url, free_port())
-        exchange.start()
-        assert exchange.process is not None
-        cpu = CpuMeter(exchange.process.pid, server)
+    with running_exchange(PROBE_PROVINCES) as stage:
         print(f"relay rounds of {len(PROBE_PROVINCES)} node tenants, every {RELAY_INTERVAL} s "
               "(CPU: this process / exchange / PostgreSQL)")  # fmt: skip
-        asyncio.run(relay_rounds(exchange.url, keys, node_urls, cpu, args))
+        asyncio.run(relay_rounds(stage.exchange.url, stage.keys, stage.node_urls, stage.cpu, args))
         print("events requests of one event, one after another (CPU: this process / exchange / PostgreSQL)")
         province = PROBE_PROVINCES[0]
-        asyncio.run(small_requests(exchange.url, keys[province], province, cpu, args))
-    finally:
-        if exchange is not None:
-            exchange.stop()
-        databases.drop_all()
-        if server.started_here:
-            server.stop()
+        asyncio.run(small_requests(stage.exchange.url, stage.keys[province], province, stage.cpu, args))
 
 
 if __name__ == "__main__":
