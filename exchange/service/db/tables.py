@@ -83,7 +83,8 @@ identity = Table(
     Column("last_seq", BigInteger),
     _status_check("status", "identity_status"),
     CheckConstraint("octet_length(token) = 32", name="identity_token_bytes"),
-    Index("identity_province_token", "province", "token"),
+    # A province's rows, in two halves: a claim's row goes into one index besides the key, not two.
+    Index("identity_registered", "province", "token", postgresql_where=text("status <> 'claimed'")),
     Index("identity_unconfirmed_claim", "province", "token", postgresql_where=text("status = 'claimed'")),
     postgresql_partition_by="HASH (token)",
 )

@@ -92,16 +92,29 @@ class Listed:
     claimed_at: datetime.datetime | None
 
 
+# A province's rows are indexed in two halves (unconfirmed claims, and the rest: a claim then costs one index
+# entry less); the listing merges the two ordered index scans.
+_CLAIMED_ROWS: Final = """
+SELECT token, status, claimed_at FROM identity
+WHERE province = %(province)s AND token > %(after)s AND status = 'claimed' ORDER BY token LIMIT %(limit)s
+"""
+_REGISTERED_ROWS: Final = """
+SELECT token, status, claimed_at FROM identity
+WHERE province = %(province)s AND token > %(after)s AND status <> 'claimed' ORDER BY token LIMIT %(limit)s
+"""
+_LISTING: Final = "SELECT encode(token, 'hex'), status, claimed_at FROM ({}) AS listed ORDER BY token LIMIT %(limit)s"
+_ALL_ROWS: Final = _LISTING.format(f"({_REGISTERED_ROWS}) UNION ALL ({_CLAIMED_ROWS})")
+_CLAIMS_ONLY: Final = _LISTING.format(_CLAIMED_ROWS)
+
+
 async def identities(
     connection: Connection, province: str, after: str | None, limit: int, *, claimed_only: bool = False
 ) -> list[Listed]:
     """The province's index rows after ``after``, in token order; only its unconfirmed claims when
-    ``claimed_only`` (a partial index holds them)."""
-    claimed = " AND status = 'claimed'" if claimed_only else ""
+    ``claimed_only``."""
+    listing = _CLAIMS_ONLY if claimed_only else _ALL_ROWS
     cursor = await connection.execute(
-        "SELECT encode(token, 'hex'), status, claimed_at FROM identity WHERE province = %s AND token > %s"  # noqa: S608
-        f"{claimed} ORDER BY token LIMIT %s",
-        (province, stored_token(after or ""), limit),
+        listing, {"province": province, "after": stored_token(after or ""), "limit": limit}
     )
     return [
         Listed(token, status, claimed_at if status == "claimed" else None)

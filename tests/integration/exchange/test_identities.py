@@ -21,6 +21,22 @@ async def test_the_listing_pages_through_the_province_rows_in_token_order(hunan:
     assert {row["status"] for row in first["identities"]} == {"active"}
 
 
+async def test_unconfirmed_claims_and_registered_rows_are_listed_together_in_token_order(hunan: PeerClient) -> None:
+    await hunan.claim("43", [person(n) for n in range(6)])
+    registered = event(person(1), "43"), event(person(4), "43", "retired"), event(person(5), "43", "ended")
+    await hunan.applied("43", 1, *registered)
+    pages, after = [], None
+    while True:
+        page = (await hunan.get("/v1/identities", province="43", limit=2, **({"after": after} if after else {}))).json()
+        pages.append(page["identities"])
+        if (after := page["next"]) is None:
+            break
+    listed = [(row["token"], row["status"]) for page in pages for row in page]
+    statuses = {1: "active", 4: "retired", 5: "ended"}
+    assert listed == sorted((person(n), statuses.get(n, "claimed")) for n in range(6))
+    assert all(len(page) == 2 for page in pages[:3])
+
+
 async def test_a_node_may_not_list_another_province(hunan: PeerClient) -> None:
     response = await hunan.get("/v1/identities", province="42")
     assert response.status_code == 403
