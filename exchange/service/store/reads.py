@@ -94,14 +94,12 @@ class Listed:
 
 # A province's rows are indexed in two halves (unconfirmed claims, and the rest: a claim then costs one index
 # entry less); the listing merges the two ordered index scans.
-_CLAIMED_ROWS: Final = """
+_HALF: Final = """
 SELECT token, status, claimed_at FROM identity
-WHERE province = %(province)s AND token > %(after)s AND status = 'claimed' ORDER BY token LIMIT %(limit)s
+WHERE province = %(province)s AND token > %(after)s AND status {} 'claimed' ORDER BY token LIMIT %(limit)s
 """
-_REGISTERED_ROWS: Final = """
-SELECT token, status, claimed_at FROM identity
-WHERE province = %(province)s AND token > %(after)s AND status <> 'claimed' ORDER BY token LIMIT %(limit)s
-"""
+_CLAIMED_ROWS: Final = _HALF.format("=")
+_REGISTERED_ROWS: Final = _HALF.format("<>")
 _LISTING: Final = "SELECT encode(token, 'hex'), status, claimed_at FROM ({}) AS listed ORDER BY token LIMIT %(limit)s"
 _ALL_ROWS: Final = _LISTING.format(f"({_REGISTERED_ROWS}) UNION ALL ({_CLAIMED_ROWS})")
 _CLAIMS_ONLY: Final = _LISTING.format(_CLAIMED_ROWS)
