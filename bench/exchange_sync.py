@@ -418,7 +418,8 @@ def event_shape(person: int, visit: int) -> tuple[str, str, int]:
     return "member.updated", "active" if person % 20 else ("retired" if visit % 2 else "active"), variant
 
 
-def _event_of_shape(token: str, province: str, kind: str, status: str, variant: int) -> dict[str, Any]:
+def event_of_shape(token: str, province: str, kind: str, status: str, variant: int) -> dict[str, Any]:
+    """An event of ``kind`` for ``token`` with the ``variant``-th set of dimensions."""
     return {
         "type": kind,
         "token": token,
@@ -429,13 +430,18 @@ def _event_of_shape(token: str, province: str, kind: str, status: str, variant: 
     }
 
 
+def registration(token: str, province: str, number: int) -> dict[str, Any]:
+    """The ``member.registered`` event of the ``number``-th person a node registers (the dimensions vary)."""
+    return event_of_shape(token, province, "member.registered", "active", number % len(_DIMENSION_VARIANTS))
+
+
 _MARK: Final = "{token}"
 
 
 @functools.cache
 def _encoded_shape(province: str, kind: str, status: str, variant: int) -> tuple[str, str]:
     """The JSON of an event of this shape, cut where its token goes."""
-    before, after = json.dumps(_event_of_shape(_MARK, province, kind, status, variant)).split(_MARK)
+    before, after = json.dumps(event_of_shape(_MARK, province, kind, status, variant)).split(_MARK)
     return before, after
 
 
@@ -564,14 +570,7 @@ class Probe:
         next_at = time.monotonic()
         while next_at < until:
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
-            event = {
-                "type": "member.registered",
-                "token": next(self.tokens),
-                "province": self.province,
-                "status": "active",
-                "occurredOn": OCCURRED_ON,
-                "dimensions": _DIMENSION_VARIANTS[len(self.written) % len(_DIMENSION_VARIANTS)],
-            }
+            event = registration(next(self.tokens), self.province, len(self.written))
             cursor = await connection.execute(_INSERT_OUTBOX, (Jsonb({"events": [event]}),))
             row = await cursor.fetchone()
             assert row is not None

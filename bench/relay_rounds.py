@@ -33,11 +33,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the repository, for ``bench``
 from bench.exchange_sync import (
-    OCCURRED_ON,
     PROBE_PROVINCES,
     CpuMeter,
     client_of,
     fresh_tokens,
+    registration,
     running_exchange,
     running_probes,
     write_probes,
@@ -106,8 +106,7 @@ async def relay_rounds(url: str, keys: dict[str, PeerKey], node_urls: dict[str, 
 
 def one_event_batch(token: str, province: str, seq: int) -> dict[str, Any]:
     """A batch of one registration, with its digest as a relay sends it."""
-    event = {"type": "member.registered", "token": token, "province": province, "status": "active",
-             "occurredOn": OCCURRED_ON, "dimensions": {"gender": "1", "education": "20"}}  # fmt: skip
+    event = registration(token, province, seq)
     return {"seq": seq, "events": [event], "digest": hashlib.sha256(json.dumps([event]).encode()).hexdigest()}
 
 
